@@ -1,0 +1,194 @@
+"""The answerer: checks the input, retrieves, decides whether to answer, composes.
+
+Every surface (CLI, Python API, REST API, web UI, evaluation) goes through
+`Bot.ask`, so they all speak the same Answer contract.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import numpy as np
+
+from . import compose, guard, lexicon, scope
+from .corpus import load_documents, load_sources, split_passages
+from .embed import get_embedder
+from .index import IndexUnavailable, ensure_index, fetch_vectors, sentences_of
+from .kb import KB
+from .models import Answer, Statement
+from .retrieve import Retriever
+from .settings import Settings
+from .text import content_tokens, detect_language
+
+log = logging.getLogger(__name__)
+
+NOTE_FR = "Information, pas un avis médical — parlez-en à votre pharmacien."
+NOTE_EN = "Information, not medical advice — talk to your pharmacist."
+
+
+class Bot:
+    def __init__(self, settings: Settings, progress: bool = True):
+        t0 = time.perf_counter()
+        self.settings = settings
+        sources = load_sources(settings.corpus_dir)
+        documents = load_documents(settings.corpus_dir, sources)
+        passages = [p for sid in sources for p in split_passages(sid, documents[sid])]
+        self.embedder = get_embedder(settings)
+        self.stores = ensure_index(settings, self.embedder, sources, documents, passages, progress=progress)
+        order = [p.id for p in passages]
+        sents = sentences_of(passages)
+        sent_ids = [f"{s.passage_id}@{s.start}" for s in sents]
+        by_passage: dict[str, list[int]] = {}
+        for i, s in enumerate(sents):
+            by_passage.setdefault(s.passage_id, []).append(i)
+        self.kb = KB(
+            sources=sources,
+            passages={p.id: p for p in passages},
+            documents=documents,
+            sentences=sents,
+            sentence_vecs=fetch_vectors(self.stores.sentences, sent_ids),
+            passage_sentences=by_passage,
+            passage_vecs=fetch_vectors(self.stores.passages, order),
+            passage_order=order,
+            embedder=self.embedder,
+            fingerprint=self.stores.fingerprint,
+        )
+        self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
+        self.scope = scope.Scope(self.kb)
+        self._disagree = _load_disagree(self.kb)
+        self.load_seconds = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ public
+    def ask(self, question: Any, history: Any = None, id: Any = None) -> Answer:
+        """Answer one question; never raises for bad input (rejected_input instead)."""
+        t0 = time.perf_counter()
+        qid = None if id is None else str(id)[:200]
+        checked = guard.check_question(question, self.settings.max_question_chars)
+        if checked.error:
+            return guard.rejected(qid, checked.display, checked.error, checked.lang, t0)
+        q = checked.text
+        lang = detect_language(q)
+        prev = guard.previous_question(history, self.settings.max_history_turns)
+        try:
+            return self._answer(qid, checked.display, q, lang, prev, t0)
+        except IndexUnavailable:
+            raise
+        except Exception:  # a bug must not show a stack trace to the user
+            log.exception("ask failed")
+            return guard.rejected(qid, checked.display, guard.message("internal", lang), lang, t0)
+
+    # ---------------------------------------------------------------- internals
+    def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
+        s = self.settings
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        qvec = self.embedder.query(q)
+        tokens = content_tokens(q)
+        follow = prev is not None and scope.is_follow_up(q, tokens)
+        if follow:
+            pvec = self.embedder.query(prev)
+            qvec = _unit(qvec + 0.6 * pvec)
+            tokens = tokens + content_tokens(prev)
+        search_tokens = lexicon.expand(tokens)
+        timings["embed"] = _ms(t)
+
+        t = time.perf_counter()
+        hits = self.retriever.search(qvec, search_tokens, s.retrieval_mode, s.top_k)
+        timings["retrieve"] = _ms(t)
+
+        verdict = (
+            self.scope.judge(q if not follow else f"{prev} {q}", qvec, tokens, hits, lang) if s.refusal else None
+        )
+        if verdict is not None and verdict.status != "answered":
+            ans = self._refusal(qid, display, lang, verdict.status, qvec, scope.needs_referral(q))
+            ans.retrieved = [h.passage.id for h in hits]
+            ans.timings_ms = {**timings, "total": _ms(t0)}
+            return ans
+
+        t = time.perf_counter()
+        cites = compose.Citations(self.kb, lang)
+        picks = compose.pick_sentences(self.kb, hits, qvec, search_tokens, s.max_quotes, s.max_quotes_per_source)
+        statements, md = compose.compose_quotes(self.kb, picks, lang, cites)
+        timings["compose"] = _ms(t)
+
+        disagreements = []
+        if self._disagree is not None and s.detect_disagreements:
+            t = time.perf_counter()
+            mod, dx = self._disagree
+            disagreements, _extra = mod.find(q, qvec, hits, self.kb, dx, s.use_evidence_map, lang)
+            timings["disagree"] = _ms(t)
+        d_statements, d_md = compose.compose_disagreements(self.kb, disagreements, lang, cites)
+        statements += d_statements
+        md += d_md
+
+        referral = scope.needs_referral(q) or (follow and scope.needs_referral(prev or ""))
+        if referral:
+            text = guard.message("referral", lang)
+            statements.append(Statement(kind="framing", text=text))
+            md.append(f"**{text}**")
+            md.append("")
+        md += compose.sources_block(cites, lang)
+        md += ["", f"_{NOTE_EN if lang == 'en' else NOTE_FR}_"]
+        return Answer(
+            id=qid,
+            question=display,
+            language=lang,
+            status="answered",
+            answer_markdown="\n".join(md).strip(),
+            statements=statements,
+            citations=cites.list(),
+            disagreements=disagreements,
+            timings_ms={**timings, "total": _ms(t0)},
+            referral=referral,
+            retrieved=[h.passage.id for h in hits],
+        )
+
+    def _refusal(self, qid, display, lang, status, qvec, referral: bool) -> Answer:
+        text = guard.message(status, lang)
+        cover = guard.message("coverage", lang)
+        suggestions = self.scope.suggestions(qvec, lang)
+        head = "Vous pouvez par exemple demander :" if lang == "fr" else "You could ask, for example:"
+        md = [text, "", cover, "", head, *[f"- {q}" for q in suggestions]]
+        statements = [
+            Statement(kind="framing", text=text),
+            Statement(kind="framing", text=cover),
+            Statement(kind="framing", text=head + " " + " / ".join(suggestions)),
+        ]
+        if referral:
+            note = guard.message("referral", lang)
+            statements.append(Statement(kind="framing", text=note))
+            md += ["", f"**{note}**"]
+        return Answer(
+            id=qid,
+            question=display,
+            language=lang,
+            status=status,
+            answer_markdown="\n".join(md),
+            statements=statements,
+            suggestions=suggestions,
+            referral=referral,
+        )
+
+
+def _load_disagree(kb: KB):
+    """The disagreement detector, when present; the bot answers without it otherwise."""
+    try:
+        from . import disagree
+    except ImportError:
+        return None
+    if not hasattr(disagree, "prepare") or not hasattr(disagree, "find"):
+        return None
+    return disagree, disagree.prepare(kb)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 2)
+
+

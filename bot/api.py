@@ -1,0 +1,251 @@
+"""The web app: REST API, the chat at / and its iframe variant at /embed, same-origin assets.
+
+Everything is served from one origin and no page asks any other host for
+anything: no CDN, no web font, no analytics. Errors are short JSON messages,
+never stack traces.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse  # noqa: E402
+from fastapi.routing import APIRoute  # noqa: E402
+from fastapi.staticfiles import StaticFiles  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
+from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
+
+from .models import Answer, SourceProfile  # noqa: E402
+from .settings import ROOT, Settings, get_settings  # noqa: E402
+from .web import brand_css, build_ui, theme  # noqa: E402
+from .web_docs import api_docs_html  # noqa: E402
+from .web_http import (  # noqa: E402
+    BodyLimitMiddleware,
+    RateLimiter,
+    SecurityHeadersMiddleware,
+    error_json,
+    origin_of,
+)
+from .web_service import ChatService  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+EXAMPLE_PAGE = ROOT / "examples" / "pharmacy-page.html"
+MAX_HISTORY_ITEMS = 40
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["user", "assistant"]
+    content: StrictStr = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    """A question, with the previous turns of the conversation for follow-up questions."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "Les exosomes sont-ils bien tolérés ?",
+                    "history": [],
+                }
+            ]
+        },
+    )
+    question: StrictStr = Field(description="The user's question, as typed.")
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_ITEMS,
+        description="Previous turns, oldest first: {role: user|assistant, content}.",
+    )
+    id: StrictStr | None = Field(None, max_length=200, description="Echoed back in the answer.")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "loading"]
+    sources: int
+    passages: int
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+def create_app(settings: Settings | None = None, service: ChatService | None = None) -> FastAPI:
+    """The whole app. `service` is replaced by one around a fake bot in unit tests."""
+    settings = settings or get_settings()
+    service = service or ChatService()
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+
+    app = FastAPI(
+        title="Exosomes : ce que disent les sources — API",
+        version="1.0",
+        description=(
+            "Answers about exosome treatments in aesthetic medicine, quoted verbatim from five fixed "
+            "documents. Every answer follows the project's answer contract."
+        ),
+        docs_url=None,  # the default Swagger page loads its JS from a CDN; see GET /docs below
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.state.settings = settings
+
+    # --- errors: short JSON, no traceback ---------------------------------
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return error_json(400, "invalid_json", "The request body is not valid JSON.")
+        details = [
+            {"field": _field(tuple(e.get("loc", ()))), "problem": str(e.get("msg", ""))} for e in errors
+        ]
+        first = details[0] if details else {"field": "body", "problem": "invalid"}
+        return error_json(
+            422,
+            "invalid_request",
+            f"Invalid request: {first['field']}: {first['problem']}.",
+            details=details,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
+        msg = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return error_json(exc.status_code, codes.get(exc.status_code, "http_error"), msg)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        return error_json(500, "internal_error", "Internal error. Please try again later.")
+
+    # --- REST API -----------------------------------------------------------
+    @app.post(
+        "/api/ask",
+        response_model=Answer,
+        summary="Answer a question",
+        tags=["api"],
+        responses={
+            400: {"description": "Body is not JSON"},
+            413: {"description": "Body too large"},
+            422: {"description": "Wrong fields or types"},
+            429: {"description": "Too many requests"},
+        },
+    )
+    def ask(body: AskRequest, request: Request) -> Answer:
+        """The Answer JSON of the contract. Refusals and rejected input are answers too (HTTP 200)."""
+        client = request.client.host if request.client else "unknown"
+        wait = limiter.hit(client)
+        if wait:
+            return error_json(
+                429,
+                "rate_limited",
+                "Too many questions; please wait a moment.",
+                headers={"Retry-After": str(wait)},
+            )
+        history = [t.model_dump() for t in body.history]
+        try:
+            return service.ask(body.question, history=history, id=body.id)
+        except Exception:
+            log.exception("ask failed")
+            return error_json(
+                500, "internal_error", "The question could not be answered. Please try again later."
+            )
+
+    @app.get("/api/health", response_model=Health, summary="Is the app ready?", tags=["api"])
+    def health() -> Health:
+        if not service.loaded:
+            return Health(status="loading", sources=0, passages=0)
+        kb = service.bot.kb
+        return Health(status="ok", sources=len(kb.sources), passages=len(kb.passages))
+
+    @app.get(
+        "/api/sources",
+        response_model=list[SourceProfile],
+        summary="The five source documents and who speaks in each",
+        tags=["api"],
+    )
+    def sources() -> list[SourceProfile]:
+        return list(service.sources.values())
+
+    @app.api_route(
+        "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def api_not_found(rest: str, request: Request):
+        methods = sorted(
+            m
+            for r in app.routes
+            if isinstance(r, APIRoute) and r.path == f"/api/{rest}" and r.name != "api_not_found"
+            for m in r.methods
+        )
+        if methods:
+            msg = f"Method {request.method} not allowed here; use {', '.join(methods)}."
+            return error_json(405, "method_not_allowed", msg, headers={"Allow": ", ".join(methods)})
+        return error_json(404, "not_found", "No such API endpoint. See /docs.")
+
+    # --- pages and assets ---------------------------------------------------
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(api_docs_html(app.openapi()))
+
+    @app.get("/embed", include_in_schema=False)
+    def embed_slash(request: Request) -> RedirectResponse:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/embed/{query}", status_code=307)
+
+    @app.get("/examples/pharmacy-page.html", include_in_schema=False)
+    def example_page() -> FileResponse:
+        return FileResponse(EXAMPLE_PAGE, media_type="text/html")
+
+    app.mount("/chat-static", StaticFiles(directory=STATIC_DIR), name="chat-static")
+
+    # --- middleware (last added runs first) ---------------------------------
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.allowed_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, prefix="/api/")
+    logo_origin = origin_of(settings.brand_logo)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        allowed_origins=list(settings.allowed_origins),
+        extra_img=[logo_origin] if logo_origin else [],
+    )
+
+    # --- the chat: /embed first, / last (it catches every other path) ------
+    common = {
+        "theme": theme(),
+        "css": brand_css(settings),
+        "css_paths": [STATIC_DIR / "chat.css"],
+        "js": _page_js(),
+        "footer_links": [],
+        "ssr_mode": False,
+        "mcp_server": False,
+        "show_error": False,
+    }
+    embed_ui = build_ui(service, settings, embed=True)
+    gr.mount_gradio_app(app, embed_ui, path="/embed", **common)
+    main_ui = build_ui(service, settings, embed=False)
+    gr.mount_gradio_app(app, main_ui, path="", **common)
+    return app
+
+
+def _page_js() -> str:
+    from .web import PAGE_JS
+
+    return PAGE_JS

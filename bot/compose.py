@@ -1,0 +1,194 @@
+"""Extractive answers: pick the sentences that answer, quote them verbatim, cite them.
+
+Framing strings are the only words the bot writes itself; they name who
+speaks and never carry a claim about exosomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kb import KB
+from .models import Citation, Disagreement, SourceProfile, Statement
+from .retrieve import Hit
+from .text import content_tokens
+
+MIN_SENTENCE_CHARS = 25
+LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) words found in the sentence
+
+
+@dataclass
+class Pick:
+    idx: int  # row in kb.sentences
+    score: float
+    hit: Hit
+
+
+def pick_sentences(
+    kb: KB,
+    hits: list[Hit],
+    qvec: np.ndarray,
+    qtokens: list[str],
+    max_quotes: int,
+    per_source: int,
+    window: float = 0.035,
+) -> list[Pick]:
+    """Best sentences of the retrieved passages, a few per source, in relevance order.
+
+    A sentence that is itself a question (a heading-like teaser) never answers.
+    """
+    idf = kb.extra.get("idf", {})
+    qset = set(qtokens)
+    qweight = sum(idf.get(t, 0.0) for t in qset) or 1.0
+    sims = kb.sentence_scores(qvec)
+    cands: list[Pick] = []
+    for rank, h in enumerate(hits):
+        for i in kb.passage_sentences.get(h.passage.id, []):
+            s = kb.sentences[i]
+            if len(s.text) < MIN_SENTENCE_CHARS or s.text.rstrip().endswith("?") or _is_table_header(kb, s):
+                continue
+            dense = float(sims[i])
+            overlap = sum(idf.get(t, 0.0) for t in qset.intersection(content_tokens(s.text))) / qweight
+            score = dense + LEXICAL_WEIGHT * overlap - 0.002 * rank
+            cands.append(Pick(i, score, h))
+    if not cands:
+        return []
+    cands.sort(key=lambda c: -c.score)
+    best = cands[0].score
+    chosen: list[Pick] = []
+    count: dict[str, int] = {}
+    for c in cands:
+        if c.score < best - window or len(chosen) >= max_quotes:
+            break
+        sid = kb.sentences[c.idx].source_id
+        if count.get(sid, 0) >= per_source:
+            continue
+        chosen.append(c)
+        count[sid] = count.get(sid, 0) + 1
+    return chosen
+
+
+def _is_table_header(kb: KB, s) -> bool:
+    """The first row of a table names columns; it answers nothing on its own."""
+    if not s.text.startswith("|"):
+        return False
+    p = kb.passages[s.passage_id]
+    doc = kb.documents[p.source_id]
+    at = p.start + s.start
+    prev_line = doc[: at].rstrip("\n").rsplit("\n", 1)[-1].strip()
+    return not prev_line.startswith("|")
+
+
+def source_framing(src: SourceProfile, lang: str) -> str:
+    name = src.short_name_en if lang == "en" else src.short_name_fr
+    label = src.kind_label_en if lang == "en" else src.kind_label_fr
+    year = f", {src.year}" if src.year else ""
+    if lang == "en":
+        return f"According to {name} ({label}{year}):"
+    prefix = "Selon " + name
+    return f"{prefix} ({label}{year}) :"
+
+
+def md_escape(text: str) -> str:
+    """Document text inside Markdown stays text: no HTML, no link syntax."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("[", "\\[").replace("]", "\\]")
+
+
+class Citations:
+    """Numbered citations in order of first use."""
+
+    def __init__(self, kb: KB, lang: str = "fr"):
+        self.kb = kb
+        self.lang = lang
+        self.items: dict[str, Citation] = {}
+
+    def cite(self, pid: str, score: float, highlight: str | None = None) -> int:
+        if pid not in self.items:
+            p = self.kb.passages[pid]
+            src = self.kb.sources[p.source_id]
+            self.items[pid] = Citation(
+                passage_id=pid,
+                source_id=p.source_id,
+                source_title=src.title,
+                text=p.text,
+                start=p.start,
+                end=p.end,
+                score=round(float(score), 4),
+                heading_path=p.heading_path,
+                source_kind=src.kind,
+                source_label=src.kind_label_en if self.lang == "en" else src.kind_label_fr,
+                source_date=src.date or src.year,
+                marker=len(self.items) + 1,
+            )
+        c = self.items[pid]
+        if highlight and highlight not in c.highlights:
+            c.highlights.append(highlight)
+        return c.marker
+
+    def list(self) -> list[Citation]:
+        return list(self.items.values())
+
+
+def compose_quotes(
+    kb: KB, picks: list[Pick], lang: str, cites: Citations
+) -> tuple[list[Statement], list[str]]:
+    """Quotes grouped by source (sources in relevance order, sentences in document order)."""
+    by_source: dict[str, list[Pick]] = {}
+    for p in picks:
+        by_source.setdefault(kb.sentences[p.idx].source_id, []).append(p)
+    statements: list[Statement] = []
+    md: list[str] = []
+    for sid, group in by_source.items():
+        src = kb.sources[sid]
+        frame = source_framing(src, lang)
+        statements.append(Statement(kind="framing", text=frame))
+        md.append(f"**{md_escape(frame)}**")
+        group.sort(
+            key=lambda p: (kb.passages[kb.sentences[p.idx].passage_id].start, kb.sentences[p.idx].start)
+        )
+        for p in group:
+            s = kb.sentences[p.idx]
+            n = cites.cite(s.passage_id, p.hit.score, s.text)
+            statements.append(Statement(kind="quote", text=s.text, citations=[s.passage_id]))
+            md.append(f"> « {md_escape(s.text)} » [{n}]")
+        md.append("")
+    return statements, md
+
+
+def compose_disagreements(
+    kb: KB, disagreements: list[Disagreement], lang: str, cites: Citations
+) -> tuple[list[Statement], list[str]]:
+    if not disagreements:
+        return [], []
+    head = "The sources disagree" if lang == "en" else "Les sources ne sont pas d'accord"
+    statements = [Statement(kind="framing", text=head)]
+    md = [f"### ⚖️ {head}", ""]
+    for d in disagreements:
+        statements.append(Statement(kind="framing", text=f"{d.topic} — {d.summary}"))
+        md.append(f"**{md_escape(d.topic)}** — {md_escape(d.summary)}")
+        for pos in d.positions:
+            src = kb.sources[pos.source_id]
+            name = src.short_name_en if lang == "en" else src.short_name_fr
+            label = src.kind_label_en if lang == "en" else src.kind_label_fr
+            who = f"{name[:1].upper()}{name[1:]} ({label}) — {pos.stance}"
+            n = cites.cite(pos.passage_id, 0.0, pos.quote)
+            statements.append(Statement(kind="framing", text=who + " :" if lang == "fr" else who + ":"))
+            statements.append(Statement(kind="quote", text=pos.quote, citations=[pos.passage_id]))
+            md.append(f"- *{md_escape(who)}* : « {md_escape(pos.quote)} » [{n}]")
+        md.append("")
+    return statements, md
+
+
+def sources_block(cites: Citations, lang: str) -> list[str]:
+    if not cites.items:
+        return []
+    out = ["Sources :" if lang == "fr" else "Sources:"]
+    for c in cites.list():
+        src_label = c.source_label
+        where = f" — {' > '.join(c.heading_path)}" if c.heading_path else ""
+        date = f", {c.source_date}" if c.source_date else ""
+        out.append(f"[{c.marker}] {md_escape(c.source_title)} ({src_label}{date}){md_escape(where)}  ")
+    return out

@@ -1,0 +1,267 @@
+"""The persistent Chroma index of passages and sentences.
+
+The index is rebuilt only when the corpus text, the chunker or the embedder
+changes (a manifest keeps their fingerprint). A local build is written to a
+temporary folder and swapped in under a file lock, so a crash or two
+processes starting at once never leave a half-written index behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock
+from langchain_chroma import Chroma
+
+from .corpus import corpus_hash, embedding_text
+from .embed import Embedder, LCEmbeddings
+from .kb import Sentence
+from .models import Passage, SourceProfile
+from .settings import Settings
+from .text import split_sentences
+
+log = logging.getLogger(__name__)
+MANIFEST = "manifest.json"
+INDEX_FORMAT = "2"
+
+
+class IndexUnavailable(RuntimeError):
+    """The vector store cannot be reached (e.g. the Chroma server is down)."""
+
+
+@dataclass
+class Stores:
+    passages: Chroma
+    sentences: Chroma
+    fingerprint: str
+    built: bool  # True when this call (re)built the index
+
+
+def sentences_of(passages: list[Passage]) -> list[Sentence]:
+    out = []
+    for p in passages:
+        for s, e in split_sentences(p.text):
+            out.append(Sentence(p.id, p.source_id, p.text[s:e], s, e))
+    return out
+
+
+def fingerprint(documents: dict[str, str], embedder: Embedder) -> str:
+    h = hashlib.sha256()
+    h.update(f"{INDEX_FORMAT}|{corpus_hash(documents)}|{embedder.name}".encode())
+    return h.hexdigest()
+
+
+def _chroma_settings() -> ChromaSettings:
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+
+
+def _client(settings: Settings, path: Path | None = None):
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=_chroma_settings()
+        )
+    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+
+
+def _names(settings: Settings, fp: str) -> tuple[str, str]:
+    base = f"{settings.collection}-{fp[:16]}"
+    return f"{base}-passages", f"{base}-sentences"
+
+
+def _store(client, name: str, lc: LCEmbeddings, create: bool) -> Chroma:
+    return Chroma(
+        collection_name=name,
+        embedding_function=lc,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+        create_collection_if_not_exists=create,
+    )
+
+
+def _fill(client, settings, fp, embedder, sources, documents, passages, progress) -> dict:
+    """Embed and write both collections; returns the manifest."""
+    from tqdm import tqdm
+
+    lc = LCEmbeddings(embedder)
+    pname, sname = _names(settings, fp)
+    for name in (pname, sname):
+        try:
+            client.delete_collection(name)
+        except Exception:  # absent: nothing to delete
+            pass
+    pstore, sstore = _store(client, pname, lc, True), _store(client, sname, lc, True)
+    sents = sentences_of(passages)
+    total = len(passages) + len(sents)
+    bar = tqdm(total=total, desc="Indexing passages", unit="text", disable=not progress)
+    t0 = time.perf_counter()
+    batch = 16
+    for i in range(0, len(passages), batch):
+        chunk = passages[i : i + batch]
+        texts = [embedding_text(sources[p.source_id].title, documents[p.source_id], p) for p in chunk]
+        vecs = embedder.passages(texts)
+        pstore._collection.add(
+            ids=[p.id for p in chunk],
+            embeddings=vecs.tolist(),
+            documents=[p.text for p in chunk],
+            metadatas=[_pmeta(p) for p in chunk],
+        )
+        bar.update(len(chunk))
+    bar.set_description("Indexing sentences")
+    for i in range(0, len(sents), 32):
+        chunk = sents[i : i + 32]
+        vecs = embedder.passages([s.text for s in chunk])
+        sstore._collection.add(
+            ids=[f"{s.passage_id}@{s.start}" for s in chunk],
+            embeddings=vecs.tolist(),
+            documents=[s.text for s in chunk],
+            metadatas=[
+                {"passage_id": s.passage_id, "source_id": s.source_id, "start": s.start, "end": s.end}
+                for s in chunk
+            ],
+        )
+        bar.update(len(chunk))
+    bar.close()
+    return {
+        "format": INDEX_FORMAT,
+        "fingerprint": fp,
+        "embedder": embedder.name,
+        "corpus_hash": corpus_hash(documents),
+        "passages": len(passages),
+        "sentences": len(sents),
+        "build_seconds": round(time.perf_counter() - t0, 2),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "collections": [pname, sname],
+    }
+
+
+def _pmeta(p: Passage) -> dict:
+    return {
+        "passage_id": p.id,
+        "source_id": p.source_id,
+        "n": p.n,
+        "start": p.start,
+        "end": p.end,
+        "heading_path": " > ".join(p.heading_path),
+    }
+
+
+def _read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _open_checked(client, settings, fp, embedder, n_passages, n_sentences) -> tuple[Chroma, Chroma] | None:
+    """Open both collections and check they are complete; None when they are not."""
+    lc = LCEmbeddings(embedder)
+    pname, sname = _names(settings, fp)
+    try:
+        ps, ss = _store(client, pname, lc, False), _store(client, sname, lc, False)
+        if ps._collection.count() != n_passages or ss._collection.count() != n_sentences:
+            return None
+        return ps, ss
+    except Exception as exc:  # missing or unreadable collection: rebuild
+        log.info("index not usable (%s)", exc)
+        return None
+
+
+def _release(path: Path) -> None:
+    """Drop Chroma's cached client for a folder before it is moved or deleted."""
+    try:
+        chromadb.api.shared_system_client.SharedSystemClient.clear_system_cache()
+    except Exception:  # older/newer chromadb: nothing cached to drop
+        pass
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    sources: dict[str, SourceProfile],
+    documents: dict[str, str],
+    passages: list[Passage],
+    progress: bool = True,
+    force: bool = False,
+) -> Stores:
+    fp = fingerprint(documents, embedder)
+    n_sent = len(sentences_of(passages))
+    if settings.chroma_host:
+        return _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent, progress, force)
+    index_dir = Path(settings.index_dir)
+    if not force:
+        opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+        if opened:
+            return Stores(*opened, fingerprint=fp, built=False)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(index_dir.parent / f".{index_dir.name}.lock"), timeout=900):
+        if not force:  # another process may have built it while we waited
+            opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+            if opened:
+                return Stores(*opened, fingerprint=fp, built=False)
+        tmp = index_dir.parent / f".{index_dir.name}.build-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        client = _client(settings, tmp)
+        manifest = _fill(client, settings, fp, embedder, sources, documents, passages, progress)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        del client
+        _release(tmp)
+        old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
+        if index_dir.exists():
+            os.replace(index_dir, old)
+        os.replace(tmp, index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+        if not opened:
+            raise RuntimeError(f"the index built in {index_dir} could not be opened")
+        return Stores(*opened, fingerprint=fp, built=True)
+
+
+def _open_local(settings, index_dir: Path, fp, embedder, n_passages, n_sent):
+    manifest = _read_manifest(index_dir)
+    if not manifest or manifest.get("fingerprint") != fp:
+        return None
+    if manifest.get("passages") != n_passages or manifest.get("sentences") != n_sent:
+        return None
+    try:
+        client = _client(settings, index_dir)
+    except Exception as exc:  # corrupted sqlite or segments: rebuild
+        log.warning("index at %s is unreadable (%s): rebuilding", index_dir, exc)
+        _release(index_dir)
+        return None
+    return _open_checked(client, settings, fp, embedder, n_passages, n_sent)
+
+
+def _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent, progress, force) -> Stores:
+    try:
+        client = _client(settings)
+        client.heartbeat()
+    except Exception as exc:
+        raise IndexUnavailable(
+            f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable"
+        ) from exc
+    if not force:
+        opened = _open_checked(client, settings, fp, embedder, len(passages), n_sent)
+        if opened:
+            return Stores(*opened, fingerprint=fp, built=False)
+    _fill(client, settings, fp, embedder, sources, documents, passages, progress)
+    opened = _open_checked(client, settings, fp, embedder, len(passages), n_sent)
+    if not opened:
+        raise RuntimeError("the index written to the Chroma server is incomplete")
+    return Stores(*opened, fingerprint=fp, built=True)
+
+
+def fetch_vectors(store: Chroma, ids: list[str]) -> np.ndarray:
+    """Vectors of the given ids, in that order."""
+    got = store._collection.get(ids=ids, include=["embeddings"])
+    by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+    return np.asarray([by_id[i] for i in ids], dtype=np.float32)

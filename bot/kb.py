@@ -1,0 +1,56 @@
+"""Everything the answerer knows, loaded once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embed import Embedder
+from .models import Passage, SourceProfile
+
+
+CENTERING = 0.5
+
+
+@dataclass
+class Sentence:
+    """A sentence of a passage; `text` is the verbatim slice passage.text[start:end]."""
+
+    passage_id: str
+    source_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class KB:
+    sources: dict[str, SourceProfile]
+    passages: dict[str, Passage]
+    documents: dict[str, str]
+    sentences: list[Sentence]
+    sentence_vecs: np.ndarray  # (N, d), L2-normalised, row i <-> sentences[i]
+    passage_sentences: dict[str, list[int]]
+    passage_vecs: np.ndarray  # (P, d), row order = passage_order
+    passage_order: list[str]
+    embedder: Embedder
+    fingerprint: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sentence_base(self) -> np.ndarray:
+        """Each sentence's similarity to the corpus centre: the part every question shares."""
+        base = self.extra.get("_base")
+        if base is None:
+            centre = self.sentence_vecs.mean(axis=0)
+            centre /= np.linalg.norm(centre) or 1.0
+            base = self.extra["_base"] = self.sentence_vecs @ centre
+        return base
+
+    def sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
+        """Query-sentence similarity with the shared topical part removed (sharper ranking)."""
+        return self.sentence_vecs @ qvec - CENTERING * self.sentence_base
+
+    def passage_row(self, pid: str) -> int:
+        return self.extra.setdefault("_rows", {p: i for i, p in enumerate(self.passage_order)})[pid]

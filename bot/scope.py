@@ -1,0 +1,210 @@
+"""Deciding whether to answer: on topic or not, covered by the documents or not.
+
+Two signals, both computed from the documents themselves: how close the
+question is to the closest passage (dense similarity, calibrated on the
+evaluation set) and whether the question's specific words occur in the
+passages that would be quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kb import KB
+from .retrieve import Hit
+from .lexicon import covered, maps_to_documents
+from .text import content_tokens, fold
+
+# Words that put a question in the documents' domain (folded, prefix match).
+DOMAIN = (
+    "exosom",
+    "vesicul",
+    "peau",
+    "cutan",
+    "visage",
+    "ride",
+    "cheveu",
+    "capill",
+    "calvit",
+    "alopec",
+    "chute",
+    "cuir chevelu",
+    "acne",
+    "cicatri",
+    "tache",
+    "teint",
+    "pigment",
+    "collagen",
+    "elastin",
+    "microneedl",
+    "micro-aiguil",
+    "dermapen",
+    "prp",
+    "plasma",
+    "serum",
+    "creme",
+    "cosmet",
+    "esthet",
+    "dermato",
+    "anti-age",
+    "vieilliss",
+    "rajeun",
+    "regener",
+    "cellule",
+    "souche",
+    "injection",
+    "seance",
+    "inserm",
+    "clinique",
+    "praticien",
+    "ansm",
+    "fda",
+    "nanometre",
+    "skin",
+    "hair",
+    "wrinkle",
+    "scalp",
+    "baldness",
+    "aesthetic",
+    "cosmetic",
+    "stem cell",
+    "follic",
+    "pore",
+    "rougeur",
+)
+
+# Words that do not make a question specific (stemmed like the index).
+GENERIC = frozenset(
+    content_tokens(
+        """exosome exosomes traitement traiter soin soins question savoir dire vrai vraiment faire
+        marcher fonctionner utiliser utilisation produit produits chose gens personne exosomal
+        treatment treatments use work possible peux peut normal sûr prévoir besoin obligatoire
+        obligatoirement dedans dessus monde tout toujours jamais souvent vite longtemps exactement
+        vraiment réellement forcément aujourd'hui maintenant déjà encore combien quel quelle quels
+        quelles lequel laquelle chez moi toi nous vrai faux oui non svp merci bonjour dire expliquer
+        savoir connaître comprendre voir venir mettre prendre donner aider conseiller penser croire
+        fois jour jours semaine mois an ans année années vendre vendu vendus bon bonne bien meilleur
+        mieux mauvais grand petit"""
+    )
+)
+
+FOLLOW_UP = re.compile(
+    r"^\s*(et|and|what about|how about|pour|mais|aussi|ou|also|same|idem|dans ce cas|alors)\b"
+    r"|\b(ça|cela|ceci|ils|elles|en|y|it|they|them|that|this|those)\b",
+    re.IGNORECASE,
+)
+
+HEALTH = re.compile(
+    r"enceinte|grossesse|allait|bébé|nourrisson|post-partum|maladie|malade|traitement en cours|médicament|"
+    r"medicament|anticoagul|cortico|isotr[ée]tino|roaccutane|chimio|diab[èe]t|cancer|lupus|auto-?immun|"
+    r"thyro|allerg|immunod|vih|hépatite|pregnan|breastfeed|nursing|illness|disease|medication|medicine|"
+    r"\bdrugs?\b|treatment for my|je prends|i take|i'm taking|i am taking|ordonnance|prescri|"
+    r"\bpuis-je\b|\bdois-je\b|\bdevrais-je\b|est-ce que je (peux|dois|devrais)|me conseill|"
+    r"\bshould i\b|\bcan i\b|\bmy (doctor|skin|hair|scalp)\b",
+    re.IGNORECASE,
+)
+
+SUGGESTIONS = {
+    "fr": [
+        "Que sont les exosomes ?",
+        "Les exosomes sont-ils bien tolérés ?",
+        "Est-il prouvé que les exosomes font repousser les cheveux ?",
+        "Combien de séances faut-il prévoir ?",
+        "Les exosomes sont-ils autorisés en France ?",
+        "Combien coûte un traitement des cheveux aux exosomes ?",
+        "Quelle est la taille d'un exosome ?",
+        "Quelle différence entre les exosomes et le PRP ?",
+        "Quels sont les risques des exosomes ?",
+        "Comment se déroule une séance d'exosomes pour la peau ?",
+    ],
+    "en": [
+        "What are exosomes?",
+        "Are exosome treatments safe?",
+        "Is there proof that exosomes regrow hair?",
+        "How many sessions are needed?",
+        "Are exosomes allowed in France?",
+        "How much does an exosome hair treatment cost?",
+        "How big is an exosome?",
+        "What is the difference between exosomes and PRP?",
+    ],
+}
+
+
+@dataclass
+class Verdict:
+    status: str  # answered | not_in_sources | out_of_scope
+    best_dense: float
+    coverage: float
+    on_topic: bool
+    unknown: list[str]
+
+
+def in_domain(question: str) -> bool:
+    f = fold(question)
+    return any(w in f for w in DOMAIN)
+
+
+def is_follow_up(question: str, tokens: list[str]) -> bool:
+    """Short or pronoun-led questions lean on the previous turn."""
+    return len(tokens) <= 3 or bool(FOLLOW_UP.search(question))
+
+
+def needs_referral(question: str) -> bool:
+    return bool(HEALTH.search(question))
+
+
+class Scope:
+    # Calibrated on eval/questions.jsonl (see eval/README.md); the e5 cosine scale is compressed.
+    OFF_TOPIC_MAX = 0.80  # below this, a question without domain words is out of scope
+    ON_TOPIC_MIN = 0.80  # below this even a domain question is not answered by the documents
+    UNKNOWN_MAX = 0.34  # share of the question's specific words the documents never use
+
+    def __init__(self, kb: KB):
+        self.kb = kb
+        self._sugg = {
+            lang: (qs, np.vstack([kb.embedder.query(q) for q in qs])) for lang, qs in SUGGESTIONS.items()
+        }
+        vocab: set[str] = set()
+        for p in kb.passages.values():
+            vocab.update(content_tokens(" ".join(p.heading_path) + " " + p.text))
+        self.vocab = vocab
+        self._long_vocab = [v for v in vocab if len(v) >= 5]
+
+    def judge(
+        self, question: str, qvec: np.ndarray, tokens: list[str], hits: list[Hit], lang: str = "fr"
+    ) -> Verdict:
+        best = max((h.dense for h in hits), default=0.0)
+        on_topic = in_domain(question)
+        specific = [t for t in dict.fromkeys(tokens) if t not in GENERIC and not t.isdigit() and len(t) > 1]
+        # words the documents never use (directly or through the lexicon): the question asks about
+        # something they do not discuss
+        unknown = [t for t in specific if not self._known(t)]
+        # the documents are French: an English question's words say nothing about coverage
+        unknown_share = len(unknown) / len(specific) if specific and lang == "fr" else 0.0
+        top_text: set[str] = set()
+        for h in hits[:4]:
+            top_text.update(content_tokens(" ".join(h.passage.heading_path) + " " + h.passage.text))
+        coverage = (sum(covered(t, top_text) for t in specific) / len(specific)) if specific else 1.0
+        vague = not specific and best < 0.85
+        if not on_topic and (best < self.OFF_TOPIC_MAX or (specific and len(unknown) >= len(specific) / 2) or vague):
+            # no domain word and little the documents know: not what the bot is for
+            status = "out_of_scope"
+        elif best < self.ON_TOPIC_MIN or unknown_share >= self.UNKNOWN_MAX:
+            status = "not_in_sources" if on_topic else "out_of_scope"
+        else:
+            status = "answered"
+        return Verdict(status, best, coverage, on_topic, unknown)
+
+    def _known(self, token: str) -> bool:
+        """A word the documents use, directly, by a longer form, or through the lexicon."""
+        if token in self.vocab or maps_to_documents(token, self.vocab):
+            return True
+        return len(token) >= 4 and any(v.startswith(token) for v in self._long_vocab)
+
+    def suggestions(self, qvec: np.ndarray, lang: str, n: int = 3) -> list[str]:
+        qs, mat = self._sugg["en" if lang == "en" else "fr"]
+        order = np.argsort(-(mat @ qvec))[:n]
+        return [qs[i] for i in order]

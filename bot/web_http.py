@@ -1,0 +1,158 @@
+"""HTTP plumbing of the web app: JSON errors, security headers, body size and rate limits."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from urllib.parse import urlsplit
+
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::\d{1,5})?$")
+
+
+def error_json(status: int, code: str, message: str, headers: dict | None = None, **extra) -> JSONResponse:
+    """The one error shape of the API: {"error": code, "message": text, ...}."""
+    return JSONResponse({"error": code, "message": message, **extra}, status_code=status, headers=headers)
+
+
+def clean_origins(origins: list[str]) -> list[str]:
+    """Only well-formed scheme://host[:port] origins reach a header."""
+    return [o.rstrip("/") for o in origins if ORIGIN_RE.match(o.rstrip("/"))]
+
+
+def content_security_policy(allowed_origins: list[str], extra_img: list[str] | None = None) -> str:
+    """Every resource from this origin only; framing by this origin and the allowed pharmacy sites."""
+    ancestors = " ".join(["'self'", *clean_origins(allowed_origins)])
+    img = " ".join(["'self'", "data:", "blob:", *clean_origins(extra_img or [])])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",  # Gradio's page config and HTML templates
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {img}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self' data: blob:",
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+def origin_of(url: str | None) -> str | None:
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class SecurityHeadersMiddleware:
+    """Adds the CSP (with frame-ancestors) and a few safe defaults to every HTTP response."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: list[str], extra_img: list[str] | None = None):
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", content_security_policy(allowed_origins, extra_img).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies larger than `max_bytes` under `prefix` with a 413 JSON error."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, prefix: str = "/api/"):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.prefix = prefix
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_json(413, "too_large", f"Request body larger than {self.max_bytes} bytes.")
+        await response(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    if int(value) > self.max_bytes:
+                        await self._too_large(scope, receive, send)
+                        return
+                except ValueError:
+                    pass
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class RateLimiter:
+    """At most `per_minute` hits per key in any 60 s window; 0 or less turns it off."""
+
+    def __init__(self, per_minute: int, window: float = 60.0):
+        self.per_minute = per_minute
+        self.window = window
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Records a hit; returns 0 when allowed, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return 0
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._hits.setdefault(key, deque())
+            while q and q[0] <= now - self.window:
+                q.popleft()
+            if len(q) >= self.per_minute:
+                return max(1, int(q[0] + self.window - now + 0.999))
+            q.append(now)
+            if len(self._hits) > 10_000:  # forget idle clients
+                for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+                    del self._hits[k]
+            return 0

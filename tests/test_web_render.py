@@ -1,0 +1,253 @@
+"""The chat's HTML: escaped everywhere, markers tied to passages, badges, disagreement and refusal blocks."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.models import Answer, Citation, Disagreement, Position, SourceProfile, Statement
+from bot.web_render import document_context, find_spans, marked, render_answer, render_transcript
+
+SOURCES = {
+    "inserm": SourceProfile(
+        id="inserm",
+        file="a.txt",
+        title="Titre Inserm",
+        publisher="Inserm",
+        date="2025-05-22",
+        kind="public_institute",
+        kind_label_fr="institut public de recherche",
+        kind_label_en="public research institute",
+        short_name_fr="l'Inserm",
+        short_name_en="Inserm",
+        commercial_interest_fr="Aucun",
+        commercial_interest_en="None",
+    ),
+    "clinique": SourceProfile(
+        id="clinique",
+        file="b.txt",
+        title="Titre clinique",
+        publisher="Clinique",
+        kind="clinic",
+        kind_label_fr="clinique qui propose ce soin",
+        kind_label_en="clinic offering the treatment",
+        short_name_fr="la clinique",
+        short_name_en="the clinic",
+        commercial_interest_fr="Vend ce soin",
+        commercial_interest_en="Sells it",
+    ),
+}
+DOC_I = "# Titre\n\nIntro.\n\n## Risques\n\nLes effets sont mal connus. Leur efficacité n’est pas prouvée.\n\nFin."
+P_I = "Les effets sont mal connus. Leur efficacité n’est pas prouvée."
+DOC_C = "Nos soins.\n\nLa tolérance est excellente, sans effet secondaire. Prenez rendez-vous."
+P_C = "La tolérance est excellente, sans effet secondaire."
+DOCS = {"inserm": DOC_I, "clinique": DOC_C}
+
+
+def cite(sid: str, text: str, doc: str, marker: int, highlights: list[str]) -> Citation:
+    start = doc.index(text)
+    return Citation(
+        passage_id=f"{sid}#1",
+        source_id=sid,
+        source_title=SOURCES[sid].title,
+        text=text,
+        start=start,
+        end=start + len(text),
+        score=0.5,
+        heading_path=["Risques"],
+        source_kind=SOURCES[sid].kind,
+        source_date=SOURCES[sid].date,
+        marker=marker,
+        highlights=highlights,
+    )
+
+
+def answered() -> Answer:
+    return Answer(
+        question="Est-ce sûr ?",
+        status="answered",
+        statements=[
+            Statement(kind="framing", text="Selon l'Inserm :"),
+            Statement(kind="quote", text="Leur efficacité n'est pas prouvée.", citations=["inserm#1"]),
+            Statement(kind="framing", text="Selon la clinique :"),
+            Statement(kind="quote", text="La tolérance est excellente", citations=["clinique#1"]),
+        ],
+        citations=[
+            cite("inserm", P_I, DOC_I, 1, ["Leur efficacité n'est pas prouvée."]),
+            cite("clinique", P_C, DOC_C, 2, ["La tolérance est excellente"]),
+        ],
+        disagreements=[
+            Disagreement(
+                topic="tolérance",
+                summary="L'Inserm est prudent ; la clinique est rassurante.",
+                positions=[
+                    Position(source_id="inserm", passage_id="inserm#1", stance="prudent", quote="mal connus"),
+                    Position(
+                        source_id="clinique", passage_id="clinique#1", stance="rassurant", quote="excellente"
+                    ),
+                ],
+            )
+        ],
+    )
+
+
+class Tags(HTMLParser):
+    """Collects every tag and attribute the browser would build from the HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+
+def parse(html: str) -> Tags:
+    p = Tags()
+    p.feed(html)
+    return p
+
+
+SAFE_TAGS = {
+    "div", "p", "span", "q", "button", "details", "summary", "blockquote", "mark", "ol", "ul", "li",
+    "article", "section", "h2", "h3", "strong", "br", "svg", "path", "circle",
+}  # fmt: skip
+
+
+def test_markers_open_the_cited_passage_and_badges_show_kind_and_date():
+    html = render_answer(answered(), 0, SOURCES, DOCS, "fr")
+    assert 'data-target="t0-c1"' in html and 'id="t0-c1"' in html
+    assert 'data-target="t0-c2"' in html and 'id="t0-c2"' in html
+    assert "institut public de recherche" in html and "22 mai 2025" in html
+    assert "clinique qui propose ce soin" in html and "date non indiquée" in html
+    # the quoted sentence is highlighted inside the passage, despite the typographic apostrophe
+    assert '<mark class="hl">Leur efficacité n’est pas prouvée.</mark>' in html
+    assert "Voir dans le document" in html and 'class="in-doc-passage"' in html
+
+
+def test_english_switch_changes_the_chrome_not_the_quotes():
+    html = render_answer(answered(), 0, SOURCES, DOCS, "en")
+    assert "public research institute" in html and "22 May 2025" in html
+    assert "The sources disagree" in html and "Show in the document" in html
+    assert "Leur efficacité n&#x27;est pas prouvée." in html
+
+
+def test_disagreement_block_lists_each_side_with_its_badge():
+    html = render_answer(answered(), 3, SOURCES, DOCS, "fr")
+    start = html.index('class="disagree"')
+    block = html[start : html.index("</section>", start)]
+    assert "Les sources ne sont pas d&#x27;accord" in block
+    assert block.count('class="position"') == 2
+    assert "institut public de recherche" in block and "clinique qui propose ce soin" in block
+    assert 'data-target="t3-c1"' in block and 'data-target="t3-c2"' in block
+
+
+def test_no_disagreement_block_when_sources_agree():
+    ans = answered()
+    ans.disagreements = []
+    assert 'class="disagree"' not in render_answer(ans, 0, SOURCES, DOCS, "fr")
+
+
+def test_refusal_offers_clickable_chips_and_drops_the_spelled_out_list():
+    ans = Answer(
+        question="Quelle heure est-il ?",
+        status="out_of_scope",
+        statements=[
+            Statement(kind="framing", text="Je ne réponds que sur les exosomes."),
+            Statement(kind="framing", text="Vous pouvez demander : Que sont les exosomes ? / Prix ?"),
+        ],
+        suggestions=["Que sont les exosomes ?", "Prix ?"],
+    )
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    assert 'class="refusal"' in html
+    assert html.count('class="chip"') == 2
+    assert 'data-question="Que sont les exosomes ?"' in html
+    assert "Vous pouvez demander" not in html
+    assert "Je ne réponds que sur les exosomes." in html
+
+
+def test_refusal_without_text_still_says_what_is_covered():
+    html = render_answer(Answer(question="x", status="not_in_sources"), 0, SOURCES, DOCS, "fr")
+    assert "ne répondent pas" in html and "Je réponds seulement" in html and 'class="chip"' in html
+
+
+def test_referral_is_shown_once():
+    ans = answered()
+    ans.referral = True
+    ans.statements.append(Statement(kind="framing", text="Parlez-en à votre pharmacien ou à votre médecin."))
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    assert html.count('class="referral"') == 1
+    ans.statements.pop()
+    assert render_answer(ans, 0, SOURCES, DOCS, "fr").count('class="referral"') == 1
+
+
+def test_rejected_input_shows_the_message():
+    ans = Answer(question="", status="rejected_input", error="Votre question est vide.")
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    assert 'role="alert"' in html and "Votre question est vide." in html
+
+
+def test_hostile_question_and_document_text_stay_text():
+    hostile = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
+    ans = answered()
+    ans.question = hostile
+    ans.statements[1] = Statement(kind="quote", text=hostile, citations=["inserm#1"])
+    ans.suggestions = [hostile]
+    ans.status = "not_in_sources"
+    docs = {"inserm": DOC_I.replace("Intro.", hostile), "clinique": DOC_C}
+    ans.citations[0].text = P_I + " " + hostile
+    html = render_transcript(
+        [{"question": hostile, "answer": ans.model_dump(mode="json")}], SOURCES, docs, "fr"
+    )
+    tags = parse(html)
+    assert "img" not in tags.tags and "script" not in tags.tags
+    assert not [a for a, _ in tags.attrs if a.startswith("on")]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=0, max_size=80), st.text(min_size=0, max_size=40))
+def test_any_text_builds_only_our_own_tags(question, quote):
+    ans = Answer(
+        question=question,
+        status="answered",
+        statements=[Statement(kind="framing", text=question), Statement(kind="quote", text=quote)],
+        suggestions=[question],
+    )
+    html = render_transcript(
+        [{"question": question, "answer": ans.model_dump(mode="json")}], SOURCES, DOCS, "en"
+    )
+    tags = parse(html)
+    assert set(tags.tags) <= SAFE_TAGS
+    assert not [a for a, _ in tags.attrs if a.startswith("on")]
+
+
+def test_find_spans_ignores_whitespace_and_quote_style():
+    text = "Il dit : « c’est\n  sûr ».  Puis rien."
+    spans = find_spans(text, ['" c\'est sûr "'])
+    assert len(spans) == 1
+    s, e = spans[0]
+    assert text[s:e] == "« c’est\n  sûr »"
+    assert marked("a<b", [(1, 2)]) == 'a<mark class="hl">&lt;</mark>b'
+
+
+def test_document_context_surrounds_the_passage():
+    start = DOC_I.index(P_I)
+    before, middle, after = document_context(DOC_I, start, start + len(P_I), width=20)
+    assert middle == P_I
+    assert DOC_I[start - 5 : start] in before or before.endswith(DOC_I[start - 2 : start])
+    assert after.startswith("\n\nFin") or after.startswith("\n")
+
+
+def test_empty_screen_has_example_chips():
+    html = render_transcript([], SOURCES, DOCS, "fr")
+    assert html.count('class="chip"') >= 3
+
+
+def test_pending_turn_shows_the_question_and_a_status():
+    html = render_transcript([{"question": "Q ?", "answer": None}], SOURCES, DOCS, "fr")
+    assert 'aria-busy="true"' in html and 'role="status"' in html and "Q ?" in html
