@@ -15,7 +15,7 @@ import numpy as np
 from . import compose, guard, lexicon, scope
 from .corpus import load_documents, load_sources, split_passages
 from .embed import get_embedder
-from .index import IndexUnavailable, ensure_index, fetch_vectors, sentences_of
+from .index import IndexUnavailable, ensure_index, fetch_vectors, reopen_index, sentences_of
 from .kb import KB
 from .models import Answer, Statement
 from .retrieve import Retriever
@@ -58,13 +58,14 @@ class Bot:
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
         self._disagree = _load_disagree(self.kb)
+        self._index_ok = True  # False after the vector store failed: re-open it on the next request
         self.load_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ public
     def ask(self, question: Any, history: Any = None, id: Any = None) -> Answer:
         """Answer one question; never raises for bad input (rejected_input instead)."""
         t0 = time.perf_counter()
-        qid = None if id is None else str(id)[:200]
+        qid = _clean_id(id)
         checked = guard.check_question(question, self.settings.max_question_chars)
         if checked.error:
             return guard.rejected(qid, checked.display, checked.error, checked.lang, t0)
@@ -72,14 +73,39 @@ class Bot:
         lang = detect_language(q)
         prev = guard.previous_question(history, self.settings.max_history_turns)
         try:
+            self._reopen_if_needed()
             return self._answer(qid, checked.display, q, lang, prev, t0)
         except IndexUnavailable:
+            self._index_ok = False
             raise
         except Exception:  # a bug must not show a stack trace to the user
             log.exception("ask failed")
             return guard.rejected(qid, checked.display, guard.message("internal", lang), lang, t0)
 
+    def check_index(self) -> bool:
+        """True when the vector store answers; re-opens it first when it failed before."""
+        try:
+            self._reopen_if_needed()
+            self.retriever.store._collection.count()
+        except Exception as exc:  # server down, collection gone
+            log.warning("vector store unavailable: %s", exc)
+            self._index_ok = False
+            return False
+        return True
+
     # ---------------------------------------------------------------- internals
+    def _reopen_if_needed(self) -> None:
+        """After a failure (e.g. the Chroma server restarted), cached collection handles may be stale."""
+        if self._index_ok:
+            return
+        kb = self.kb
+        passages, sentences = reopen_index(
+            self.settings, self.embedder, kb.fingerprint, len(kb.passages), len(kb.sentences)
+        )
+        self.stores.passages, self.stores.sentences = passages, sentences
+        self.retriever.store = passages
+        self._index_ok = True
+
     def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
         s = self.settings
         timings: dict[str, float] = {}
@@ -99,7 +125,9 @@ class Bot:
         timings["retrieve"] = _ms(t)
 
         verdict = (
-            self.scope.judge(q if not follow else f"{prev} {q}", qvec, tokens, hits, lang) if s.refusal else None
+            self.scope.judge(q if not follow else f"{prev} {q}", qvec, tokens, hits, lang)
+            if s.refusal
+            else None
         )
         if verdict is not None and verdict.status != "answered":
             ans = self._refusal(qid, display, lang, verdict.status, qvec, scope.needs_referral(q))
@@ -109,7 +137,7 @@ class Bot:
 
         t = time.perf_counter()
         cites = compose.Citations(self.kb, lang)
-        picks = compose.pick_sentences(self.kb, hits, qvec, search_tokens, s.max_quotes, s.max_quotes_per_source)
+        picks = compose.pick_sentences(self.kb, hits, qvec, tokens, s.max_quotes, s.max_quotes_per_source)
         statements, md = compose.compose_quotes(self.kb, picks, lang, cites)
         timings["compose"] = _ms(t)
 
@@ -183,6 +211,17 @@ def _load_disagree(kb: KB):
     return disagree, disagree.prepare(kb)
 
 
+def _clean_id(value: Any) -> str | None:
+    """The caller's id, echoed back: bounded and always encodable as UTF-8."""
+    if value is None:
+        return None
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # e.g. an int too large to print
+        return None
+    return text[:200].encode("utf-8", "replace").decode("utf-8")
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(v))
     return v / n if n else v
@@ -190,5 +229,3 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 def _ms(t: float) -> float:
     return round((time.perf_counter() - t) * 1000, 2)
-
-

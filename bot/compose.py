@@ -6,17 +6,23 @@ speaks and never carry a claim about exosomes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .kb import KB
+from .lexicon import covered
 from .models import Citation, Disagreement, SourceProfile, Statement
 from .retrieve import Hit
 from .text import content_tokens
+from .vocab import GENERIC
 
 MIN_SENTENCE_CHARS = 25
-LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) words found in the sentence
+LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words found in the sentence
+IDF_POWER = 1.0  # rare words carry the question's focus
+REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
+WINDOW = 0.05  # quotes within this score distance of the best one are kept
 
 
 @dataclass
@@ -33,25 +39,32 @@ def pick_sentences(
     qtokens: list[str],
     max_quotes: int,
     per_source: int,
-    window: float = 0.035,
+    window: float | None = None,
 ) -> list[Pick]:
     """Best sentences of the retrieved passages, a few per source, in relevance order.
 
-    A sentence that is itself a question (a heading-like teaser) never answers.
+    Relevance mixes the embedding similarity with how much of the question's
+    specific vocabulary (rare words count more; lexicon notions count as their
+    document words) the sentence contains. A sentence that is itself a
+    question never answers.
     """
+    window = WINDOW if window is None else window
     idf = kb.extra.get("idf", {})
-    qset = set(qtokens)
-    qweight = sum(idf.get(t, 0.0) for t in qset) or 1.0
+    focus = [t for t in dict.fromkeys(qtokens) if t not in GENERIC]
+    weights = {t: idf.get(t, 0.0) ** IDF_POWER for t in focus}
+    total = sum(weights.values()) or 1.0
     sims = kb.sentence_scores(qvec)
     cands: list[Pick] = []
     for rank, h in enumerate(hits):
+        if any(REFERENCE_HEADINGS.match(x) for x in h.passage.heading_path):
+            continue  # a bibliography entry names a study, it answers nothing
         for i in kb.passage_sentences.get(h.passage.id, []):
             s = kb.sentences[i]
             if len(s.text) < MIN_SENTENCE_CHARS or s.text.rstrip().endswith("?") or _is_table_header(kb, s):
                 continue
-            dense = float(sims[i])
-            overlap = sum(idf.get(t, 0.0) for t in qset.intersection(content_tokens(s.text))) / qweight
-            score = dense + LEXICAL_WEIGHT * overlap - 0.002 * rank
+            toks = set(content_tokens(s.text))
+            overlap = sum(w for t, w in weights.items() if covered(t, toks)) / total
+            score = float(sims[i]) + LEXICAL_WEIGHT * overlap - 0.002 * rank
             cands.append(Pick(i, score, h))
     if not cands:
         return []
@@ -77,7 +90,7 @@ def _is_table_header(kb: KB, s) -> bool:
     p = kb.passages[s.passage_id]
     doc = kb.documents[p.source_id]
     at = p.start + s.start
-    prev_line = doc[: at].rstrip("\n").rsplit("\n", 1)[-1].strip()
+    prev_line = doc[:at].rstrip("\n").rsplit("\n", 1)[-1].strip()
     return not prev_line.startswith("|")
 
 

@@ -9,7 +9,6 @@ import numpy as np
 from .embed import Embedder
 from .models import Passage, SourceProfile
 
-
 CENTERING = 0.5
 
 

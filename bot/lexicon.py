@@ -95,7 +95,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "maladies auto-immunes dysimmunitaire inflammatoires psoriasis eczéma vitiligo",
     ),
     "cancer": ("cancer cancéreux tumeur tumor tumour", "cancéreuses tumorale tumorogénicité cancer"),
-    "microneedling": ("microneedling micro-aiguilles dermapen aiguilles needling", "microneedling micro-aiguilles"),
+    "microneedling": (
+        "microneedling micro-aiguilles dermapen aiguilles needling",
+        "microneedling micro-aiguilles",
+    ),
 }
 
 

@@ -163,7 +163,9 @@ _EN_SENT = re.compile(r"\b(the|and|of|for|with|can|to|from|size|sizes)\b", re.I)
 _STUDY = re.compile(r"\b(étude|études|sujets|patients|essai|essais|split|randomis)", re.I)
 _SUPPLEMENT = re.compile(r"\b(cure|complément|compléments|conserv\w*|lecture|recette|préparation)\b", re.I)
 _RESULTS = re.compile(r"\b(résultats?|effets?|amélioration|repousse|bénéfices?)\b", re.I)
-_RESULTS_TIME = re.compile(r"(manifest\w*|appara\w*|visibles?|progressivement|premiers|au bout|après|période)", re.I)
+_RESULTS_TIME = re.compile(
+    r"(manifest\w*|appara\w*|visibles?|progressivement|premiers|au bout|après|période)", re.I
+)
 _BOOSTER = re.compile(r"\b(rappel|entretien)\b", re.I)
 _SPACED = re.compile(r"(espac\w*|tous les|toutes les|intervalle)\s+(?:de\s+|d['’]\s*)?(?:environ\s+)?$", re.I)
 _SIZE_CUE = re.compile(r"\b(diam[eè]tre|mesure\w*|taille|vésicules?|nano)", re.I)
@@ -200,7 +202,12 @@ _TIME_EN = {"jour": "days", "semaine": "weeks", "mois": "months", "an": "years"}
 def _time_label(m: Mention) -> tuple[str, str]:
     fr, en = _TIME_FR[m.unit], _TIME_EN[m.unit]
     if m.lo == 1 and (m.hi == 1):
-        fr, en = {"jour": ("jour", "day"), "semaine": ("semaine", "week"), "mois": ("mois", "month"), "an": ("an", "year")}[m.unit]
+        fr, en = {
+            "jour": ("jour", "day"),
+            "semaine": ("semaine", "week"),
+            "mois": ("mois", "month"),
+            "an": ("an", "year"),
+        }[m.unit]
     return _range_label(m.lo, m.hi, fr, en)
 
 
@@ -248,7 +255,9 @@ def values(sentence: str) -> dict[str, Value]:
         if _BOOSTER.search(sentence):
             fr = " et ".join(_time_label(m)[0] for m in times)
             en = " and ".join(_time_label(m)[1] for m in times)
-            out["rappel"] = Value("rappel", tuple(_days(m) for m in times), fr, en, [(m.start, m.end) for m in times])
+            out["rappel"] = Value(
+                "rappel", tuple(_days(m) for m in times), fr, en, [(m.start, m.end) for m in times]
+            )
         elif _RESULTS.search(sentence) and _RESULTS_TIME.search(sentence):
             m = times[0]
             fr, en = _time_label(m)

@@ -18,12 +18,11 @@ from .kb import KB
 from .models import Passage
 from .text import content_tokens
 
-
 # Rank-fusion weights: the closest sentence is the strongest signal with a small
 # embedding model; whole-passage vectors blur a passage's several topics.
-W_SENTENCE = 1.0
-W_LEXICAL = 0.7
-W_PASSAGE = 0.4
+W_SENTENCE = 0.7
+W_LEXICAL = 1.3
+W_PASSAGE = 1.0
 
 
 @dataclass

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kb import KB
-from .retrieve import Hit
 from .lexicon import covered, maps_to_documents
+from .retrieve import Hit
 from .text import content_tokens, fold
+from .vocab import GENERIC
 
 # Words that put a question in the documents' domain (folded, prefix match).
 DOMAIN = (
@@ -76,21 +77,6 @@ DOMAIN = (
     "rougeur",
 )
 
-# Words that do not make a question specific (stemmed like the index).
-GENERIC = frozenset(
-    content_tokens(
-        """exosome exosomes traitement traiter soin soins question savoir dire vrai vraiment faire
-        marcher fonctionner utiliser utilisation produit produits chose gens personne exosomal
-        treatment treatments use work possible peux peut normal sûr prévoir besoin obligatoire
-        obligatoirement dedans dessus monde tout toujours jamais souvent vite longtemps exactement
-        vraiment réellement forcément aujourd'hui maintenant déjà encore combien quel quelle quels
-        quelles lequel laquelle chez moi toi nous vrai faux oui non svp merci bonjour dire expliquer
-        savoir connaître comprendre voir venir mettre prendre donner aider conseiller penser croire
-        fois jour jours semaine mois an ans année années vendre vendu vendus bon bonne bien meilleur
-        mieux mauvais grand petit"""
-    )
-)
-
 FOLLOW_UP = re.compile(
     r"^\s*(et|and|what about|how about|pour|mais|aussi|ou|also|same|idem|dans ce cas|alors)\b"
     r"|\b(ça|cela|ceci|ils|elles|en|y|it|they|them|that|this|those)\b",
@@ -99,7 +85,7 @@ FOLLOW_UP = re.compile(
 
 HEALTH = re.compile(
     r"enceinte|grossesse|allait|bébé|nourrisson|post-partum|maladie|malade|traitement en cours|médicament|"
-    r"medicament|anticoagul|cortico|isotr[ée]tino|roaccutane|chimio|diab[èe]t|cancer|lupus|auto-?immun|"
+    r"medicament|anticoagul|cortico|isotr[ée]tino|roaccutane|chimio|diab[éèe]t|cancer|lupus|auto-?immun|"
     r"thyro|allerg|immunod|vih|hépatite|pregnan|breastfeed|nursing|illness|disease|medication|medicine|"
     r"\bdrugs?\b|treatment for my|je prends|i take|i'm taking|i am taking|ordonnance|prescri|"
     r"\bpuis-je\b|\bdois-je\b|\bdevrais-je\b|est-ce que je (peux|dois|devrais)|me conseill|"
@@ -188,8 +174,10 @@ class Scope:
         for h in hits[:4]:
             top_text.update(content_tokens(" ".join(h.passage.heading_path) + " " + h.passage.text))
         coverage = (sum(covered(t, top_text) for t in specific) / len(specific)) if specific else 1.0
-        vague = not specific and best < 0.85
-        if not on_topic and (best < self.OFF_TOPIC_MAX or (specific and len(unknown) >= len(specific) / 2) or vague):
+        vague = (not specific and best < 0.85) or (specific and coverage < 0.34)
+        if not on_topic and (
+            best < self.OFF_TOPIC_MAX or (specific and len(unknown) >= len(specific) / 2) or vague
+        ):
             # no domain word and little the documents know: not what the bot is for
             status = "out_of_scope"
         elif best < self.ON_TOPIC_MIN or unknown_share >= self.UNKNOWN_MAX:

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # retrieval
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retriever.")
     candidates: int = Field(24, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(10, description="Reciprocal-rank-fusion constant.")
     top_k: int = Field(6, description="Passages kept after fusion.")
 
     # answer
@@ -57,6 +57,8 @@ class Settings(BaseSettings):
         default_factory=list, description="Sites allowed to embed the chat (CSP frame-ancestors, CORS)."
     )
     rate_limit_per_minute: int = Field(60, description="Requests per client per minute on /api/ask.")
+    rate_limit_burst: int = Field(20, description="Requests a client may send at once on /api/ask.")
+    trust_proxy: bool = Field(False, description="Trust X-Forwarded-For (only behind your own proxy).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
 
 

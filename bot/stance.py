@@ -49,6 +49,7 @@ class Aspect:
     labels_en: dict[str, str]
     cues: tuple[Cue, ...]
     hedge_pos: bool = True  # the conditional weakens positive claims
+    any_pos: bool = False  # an existence claim: a source holds it as soon as one relevant sentence says so
     skip: str | None = None  # sentences matching this are not about the aspect
     reported: str | None = None  # positive cues in a clause matching this are someone else's claim
     mitigate: str | None = None  # negative cues in a sentence matching this are mild ("rougeur transitoire")
@@ -104,7 +105,11 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"cellules cancereuses|tumorogenicite|vache folle", -1),
             C(r"\bnecrose\b", -1),
             C(r"\bcraintes?\b", -1),
-            C(r"irritations?\b|hyperpigmentation|rougeurs?\b|sensibilite cutanee|reactions? cutanees?", -1, 0.5),
+            C(
+                r"irritations?\b|hyperpigmentation|rougeurs?\b|sensibilite cutanee|reactions? cutanees?",
+                -1,
+                0.5,
+            ),
             C(r"contre-indications?|deconseill\w*", -1, 0.5),
             C(r"\bsecurite\b|\bsurete\b", 0),
         ),
@@ -128,7 +133,13 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"resultats plus moderes", -1, 0.5, False),
             C(r"(?:restent?|sont) (?:encore )?(?:a confirmer|limitees?|peu nombreuses)", -1, 0.7, False),
             C(r"plus robustes restent necessaires", -1, 1.0, False),
-            C(r"reste variable|varient fortement|reste conditionnee|depend fortement", -1, 0.7, False, qualify=True),
+            C(
+                r"reste variable|varient fortement|reste conditionnee|depend fortement",
+                -1,
+                0.7,
+                False,
+                qualify=True,
+            ),
             C(r"donnees preliminaires|etudes preliminaires", -1, 0.5, False, qualify=True),
             C(r"sans perte d'efficacite", +1, 1.0, False),
             C(r"solution (?:universelle )?miracul\w*|solution miracle|reponse universelle", +1),
@@ -136,13 +147,22 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"\bprouve\w*", +1),
             C(r"grande efficacite|resultats (?:impressionnants|encourageants|visibles)", +1),
             C(r"effets? prometteurs|effet synergetique|densite capillaire accrue", +1),
-            C(r"\bamelior\w*|\bstimul\w*|\bfavoris\w*|\brenforc\w*|\baccelere\w* la (?:regeneration|cicatrisation)|\brevitalis\w*", +1, 0.7),
-            C(r"\breduit\b|\breduisent\b|\breduisant\b|\breduire\b|\battenuer\b|\bestomper\b|\bprolongent\b", +1, 0.7),
+            C(
+                r"\bamelior\w*|\bstimul\w*|\bfavoris\w*|\brenforc\w*|\baccelere\w* la (?:regeneration|cicatrisation)|\brevitalis\w*",
+                +1,
+                0.7,
+            ),
+            C(
+                r"\breduit\b|\breduisent\b|\breduisant\b|\breduire\b|\battenuer\b|\bestomper\b|\bprolongent\b",
+                +1,
+                0.7,
+            ),
             C(r"\bregenere\w*|\bredensifier\b|\bdensifier\b|\bbienfaits?\b|\bbenefices?\b", +1, 0.5),
             C(r"\bresultats?\b|\bmarche\b|\bfonctionne\w*|\brides\b|\bacne\b|\bcalvitie\b|\brepousse\b", 0),
         ),
         # disease research (cancer, brain, immunity) is not the cosmetic efficacy the documents argue about
-        skip=_PRP + r"|\btum(?:eur|or|o)\w*|cancer\w*|alzheimer|parkinson|sclerose|covid|ischemi|anticorps|neuronal\w*"
+        skip=_PRP
+        + r"|\btum(?:eur|or|o)\w*|cancer\w*|alzheimer|parkinson|sclerose|covid|ischemi|anticorps|neuronal\w*"
         r"|pistes therapeutiques|publications",
         reported=_REPORTED,
     ),
@@ -150,7 +170,11 @@ ASPECTS: tuple[Aspect, ...] = (
         key="preuves",
         topic_fr="état des preuves cliniques",
         topic_en="state of the clinical evidence",
-        labels_fr={POS: "cite des résultats chez l'humain", NEG: "preuves insuffisantes", MIXED: "preuves limitées"},
+        labels_fr={
+            POS: "cite des résultats chez l'humain",
+            NEG: "preuves insuffisantes",
+            MIXED: "preuves limitées",
+        },
         labels_en={POS: "reports results in humans", NEG: "evidence lacking", MIXED: "limited evidence"},
         cues=(
             C(r"pas d'essais cliniques|sans essais cliniques", -1, 2.0, False),
@@ -158,8 +182,17 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"manque de donnees|en l'absence d'etudes|mieux vaut attendre des etudes", -1, 1.5, False),
             C(r"recul scientifique reste faible", -1, 1.0, False),
             C(r"plus robustes restent necessaires|restent a confirmer(?: chez l'humain)?", -1, 1.0, False),
-            C(r"(?:restent?|sont) (?:encore )?(?:limitees?|peu nombreuses|rares)|encore limitees", -1, 1.0, False),
-            C(r"pre-?cliniques?|in vitro|modeles murins|sur la souris|sur des animaux|preliminaires?", -1, 0.7),
+            C(
+                r"(?:restent?|sont) (?:encore )?(?:limitees?|peu nombreuses|rares)|encore limitees",
+                -1,
+                1.0,
+                False,
+            ),
+            C(
+                r"pre-?cliniques?|in vitro|modeles murins|sur la souris|sur des animaux|preliminaires?",
+                -1,
+                0.7,
+            ),
             C(r"in vivo sur l'humain|chez l'humain|sur l'homme", +1, 1.0),
             C(r"randomisee?|double aveugle|placebo|split face|prospective", +1, 1.0),
             C(r"sur \d+ (?:sujets|patients)", +1, 1.0),
@@ -167,6 +200,7 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"\betudes?\b|\bessais?\b|\bdonnees\b|\bpreuves?\b|\bscientifiqu\w*", 0),
         ),
         hedge_pos=False,
+        any_pos=True,
         skip=_PRP,
     ),
     Aspect(
@@ -225,10 +259,15 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"injections sont interdites", -1, 2.0, False),
             C(r"sans injection", -1, 1.5, False),
             C(r"strictement limite a une application topique", -1, 1.0, False),
-            C(r"micro-injections d'exosomes|injectes dans|apres l'injection|ces injections|exosomes injectes", +1, 1.5),
+            C(
+                r"micro-injections d'exosomes|injectes dans|apres l'injection|ces injections|exosomes injectes",
+                +1,
+                1.5,
+            ),
             C(r"\binject\w*|\bpiqure\w*", 0),
         ),
         hedge_pos=False,
+        any_pos=True,
         skip=_PRP + r"|intradermal",
     ),
     Aspect(

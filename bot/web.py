@@ -22,6 +22,7 @@ from .web_service import ChatService, history_of  # noqa: E402
 
 log = logging.getLogger(__name__)
 
+OTHER_LANG_LABEL = {"fr": "English", "en": "Français"}  # the switch names the language it leads to
 DEFAULT_LOGO = "/chat-static/logo.svg"
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
@@ -144,9 +145,11 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         turns = [*turns[:-1], last]
         return turns, render(turns, lang)
 
-    def switch_lang(lang: str, turns: list[dict]):
+    def apply_lang(lang: str, turns: list[dict]):
         lang = lang_of(lang)
         return (
+            lang,
+            gr.update(value=OTHER_LANG_LABEL[lang]),
             header_html(settings, lang, embed),
             render(turns, lang),
             gr.update(label=t(lang, "input_label"), placeholder=t(lang, "placeholder")),
@@ -158,23 +161,21 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
     def clear(lang: str):
         return [], render([], lang)
 
-    def on_load(request: gr.Request):
-        lang = lang_of(request.query_params.get("lang") if request else None)
-        return lang
+    def toggle_lang(lang: str, turns: list[dict]):
+        return apply_lang("en" if lang_of(lang) == "fr" else "fr", turns)
+
+    def on_load(turns: list[dict], request: gr.Request):
+        wanted = lang_of(request.query_params.get("lang") if request else None)
+        return apply_lang(wanted, turns)
 
     lang0 = "fr"
     with gr.Blocks(title=settings.brand_title, fill_width=embed) as demo:
         turns = gr.State([])
+        lang = gr.State(lang0)
         with gr.Column(elem_classes="topbar"):
             header = gr.HTML(header_html(settings, lang0, embed), elem_classes="header-cell")
-            lang = gr.Radio(
-                choices=[("Français", "fr"), ("English", "en")],
-                value=lang0,
-                label=t(lang0, "lang_label"),
-                show_label=False,
-                container=False,
-                elem_id="lang-switch",
-                elem_classes="lang-switch",
+            lang_btn = gr.Button(
+                OTHER_LANG_LABEL[lang0], size="sm", elem_id="lang-switch", elem_classes="lang-switch"
             )
         transcript = gr.HTML(
             render([], lang0),
@@ -218,14 +219,17 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         ).then(None, js=SCROLL_JS).then(
             finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
         )
-        lang.change(
-            switch_lang,
+        lang_outputs = [lang, lang_btn, header, transcript, question, send, note, new]
+        lang_btn.click(
+            toggle_lang,
             [lang, turns],
-            [header, transcript, question, send, note, new],
+            lang_outputs,
             api_visibility="private",
             show_progress="hidden",
             queue=False,
         )
         new.click(clear, [lang], [turns, transcript], api_visibility="private", queue=False)
-        demo.load(on_load, None, [lang], api_visibility="private", queue=False)
+        demo.load(
+            on_load, [turns], lang_outputs, api_visibility="private", queue=False, show_progress="hidden"
+        )
     return demo

@@ -16,7 +16,6 @@ TEXT: dict[str, dict[str, str]] = {
         "placeholder": "Posez votre question sur les exosomes (peau, cheveux)…",
         "send": "Envoyer",
         "clear": "Nouvelle conversation",
-        "lang_label": "Langue",
         "empty_title": "Que voulez-vous savoir sur les exosomes ?",
         "empty_body": "Je réponds uniquement avec des extraits de cinq documents (Inserm, dermatologue, "
         "revue de dermatologie, clinique, praticienne). Chaque phrase est citée : cliquez sur un numéro "
@@ -54,7 +53,6 @@ TEXT: dict[str, dict[str, str]] = {
         "placeholder": "Ask about exosomes (skin, hair)…",
         "send": "Send",
         "clear": "New conversation",
-        "lang_label": "Language",
         "empty_title": "What would you like to know about exosomes?",
         "empty_body": "I answer only with extracts of five French documents (Inserm, a dermatologist, "
         "a dermatology journal, a clinic, a practitioner). Every sentence is cited: click a number to "

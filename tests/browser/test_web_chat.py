@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ask, open_chat, shot, turns, wait_answer
+from tests.browser.browser_kit import ask, new_page, open_chat, shot, wait_answer
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,10 @@ def test_answer_with_citations_passage_and_document_view(server, page_rec):
     assert markers.count() >= 1
     assert turn.locator("details.cite").count() >= 1
     badge = turn.locator("details.cite .badge").first
-    assert badge.locator(".badge-kind").inner_text().strip() and badge.locator(".badge-date").inner_text().strip()
+    assert (
+        badge.locator(".badge-kind").inner_text().strip()
+        and badge.locator(".badge-date").inner_text().strip()
+    )
 
     markers.first.click()
     target = markers.first.get_attribute("data-target")
@@ -89,7 +92,9 @@ def test_keyboard_only(server, page_rec):
     def tab_to(predicate_js: str, limit: int = 60) -> None:
         for _ in range(limit):
             page.keyboard.press("Tab")
-            if page.evaluate(f"(() => {{ const el = document.activeElement; return !!(el && ({predicate_js})); }})()"):
+            if page.evaluate(
+                f"(() => {{ const el = document.activeElement; return !!(el && ({predicate_js})); }})()"
+            ):
                 return
         raise AssertionError(f"Tab never reached: {predicate_js}")
 
@@ -125,15 +130,14 @@ def test_keyboard_only(server, page_rec):
     page.locator(f"#{target} .in-doc .in-doc-passage").wait_for(state="visible")
 
     # the language switch works with the keyboard
-    page.locator("#lang-switch input[value='fr']").focus()
-    page.keyboard.press("ArrowRight")
+    tab_to("el.id === 'lang-switch'", limit=200)
+    page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#send').innerText.trim() === 'Send'")
     assert "not medical advice" in page.locator(".med-note").inner_text()
+    assert page.locator("#lang-switch").inner_text().strip() == "Français"
 
 
 def test_every_request_stays_on_127_0_0_1(server, browser):
-    from .conftest import new_page
-
     context, page, rec = new_page(browser)
     try:
         open_chat(page, server + "/")
@@ -144,4 +148,3 @@ def test_every_request_stays_on_127_0_0_1(server, browser):
         context.close()
     assert rec.urls, "no request recorded"
     assert rec.hosts() == {"127.0.0.1"}, sorted(set(rec.urls))
-    assert turns(page) if False else True
