@@ -22,7 +22,8 @@ MIN_SENTENCE_CHARS = 25
 LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words found in the sentence
 IDF_POWER = 1.0  # rare words carry the question's focus
 REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
-WINDOW = 0.05  # quotes within this score distance of the best one are kept
+WINDOW = 0.05
+OTHER_VOICES = 2  # extra quotes allowed to bring in sources not yet heard  # quotes within this score distance of the best one are kept
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Pick:
     idx: int  # row in kb.sentences
     score: float
     hit: Hit
+    overlap: float = 0.0
 
 
 def pick_sentences(
@@ -65,7 +67,7 @@ def pick_sentences(
             toks = set(content_tokens(s.text))
             overlap = sum(w for t, w in weights.items() if covered(t, toks)) / total
             score = float(sims[i]) + LEXICAL_WEIGHT * overlap - 0.002 * rank
-            cands.append(Pick(i, score, h))
+            cands.append(Pick(i, score, h, overlap))
     if not cands:
         return []
     cands.sort(key=lambda c: -c.score)
@@ -80,6 +82,15 @@ def pick_sentences(
             continue
         chosen.append(c)
         count[sid] = count.get(sid, 0) + 1
+    # other voices: the best sentence of each source not yet quoted, when it is
+    # nearly as close and shares the question's specific words
+    for c in cands:
+        if len(chosen) >= max_quotes + OTHER_VOICES or c.score < best - 2 * window:
+            break
+        sid = kb.sentences[c.idx].source_id
+        if sid not in count and c.overlap >= 0.5:
+            chosen.append(c)
+            count[sid] = 1
     return chosen
 
 
