@@ -68,7 +68,8 @@ GROUPS: dict[str, tuple[str, str]] = {
         "peau rides vieillissement cutané teint cicatrices phototypes foncés clairs estomper atténuer",
     ),
     "injection": (
-        "injection injections piqûre piqûres injecter seringue inject injected needle",
+        "injection injections piqûre piqûres injecter injecté seringue seringues aiguille inject injected "
+        "needle syringe",
         "injections injection micro-injections",
     ),
     "pain": (
@@ -81,8 +82,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     ),
     "prp": ("prp plasma plaquettes platelet", "PRP plasma plaquettes"),
     "origin": (
-        "origine source fabriqué fabriqués viennent provient humain animal végétal plante origin plant "
-        "human animal",
+        "origine source fabriqué fabriqués viennent provient humain animal végétal plante plantes fleur "
+        "fleurs rose fruit saumon poisson vache lait bactérie origin plant flower human animal",
         "origine humaine animale végétale bactérienne cellules souches",
     ),
     "duration": (

@@ -86,7 +86,9 @@ FOLLOW_UP = re.compile(
 HEALTH = re.compile(
     r"enceinte|grossesse|allait|bébé|nourrisson|post-partum|maladie|malade|traitement en cours|médicament|"
     r"medicament|anticoagul|cortico|isotr[ée]tino|roaccutane|chimio|diab[éèe]t|cancer|lupus|auto-?immun|"
-    r"thyro|allerg|immunod|vih|hépatite|pregnan|breastfeed|nursing|illness|disease|medication|medicine|"
+    r"thyro|allerg|immunod|vih|hépatite|eczéma|eczema|psoriasis|rosacée|dermatite|herpès|herpes|infection|"
+    r"plaie|lésion|hypertension|cardiaque|rénal|insuffisance|épilep|asthme|anémi|carence|hormon|"
+    r"pregnan|breastfeed|nursing|illness|disease|medication|medicine|"
     r"\bdrugs?\b|treatment for my|je prends|i take|i'm taking|i am taking|ordonnance|prescri|"
     r"\bpuis-je\b|\bdois-je\b|\bdevrais-je\b|est-ce que je (peux|dois|devrais)|me conseill|"
     r"\bshould i\b|\bcan i\b|\bmy (doctor|skin|hair|scalp)\b",
