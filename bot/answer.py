@@ -154,7 +154,7 @@ class Bot:
         referral = scope.needs_referral(q) or (follow and scope.needs_referral(prev or ""))
         if referral:
             text = guard.message("referral", lang)
-            statements.append(Statement(kind="framing", text=text))
+            statements.append(Statement(kind="framing", text=text, section="referral"))
             md.append(f"**{text}**")
             md.append("")
         md += compose.sources_block(cites, lang)
@@ -180,13 +180,13 @@ class Bot:
         head = "Vous pouvez par exemple demander :" if lang == "fr" else "You could ask, for example:"
         md = [text, "", cover, "", head, *[f"- {q}" for q in suggestions]]
         statements = [
-            Statement(kind="framing", text=text),
-            Statement(kind="framing", text=cover),
-            Statement(kind="framing", text=head + " " + " / ".join(suggestions)),
+            Statement(kind="framing", text=text, section="refusal"),
+            Statement(kind="framing", text=cover, section="refusal"),
+            Statement(kind="framing", text=head + " " + " / ".join(suggestions), section="refusal"),
         ]
         if referral:
             note = guard.message("referral", lang)
-            statements.append(Statement(kind="framing", text=note))
+            statements.append(Statement(kind="framing", text=note, section="referral"))
             md += ["", f"**{note}**"]
         return Answer(
             id=qid,

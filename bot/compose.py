@@ -21,6 +21,7 @@ from .vocab import GENERIC
 MIN_SENTENCE_CHARS = 25
 LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words found in the sentence
 IDF_POWER = 1.0  # rare words carry the question's focus
+CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")  # figure and table captions label, they do not answer
 REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
 WINDOW = 0.05
 OTHER_VOICES = 2  # extra quotes allowed to bring in sources not yet heard  # quotes within this score distance of the best one are kept
@@ -62,7 +63,12 @@ def pick_sentences(
             continue  # a bibliography entry names a study, it answers nothing
         for i in kb.passage_sentences.get(h.passage.id, []):
             s = kb.sentences[i]
-            if len(s.text) < MIN_SENTENCE_CHARS or s.text.rstrip().endswith("?") or _is_table_header(kb, s):
+            if (
+                len(s.text) < MIN_SENTENCE_CHARS
+                or s.text.rstrip().endswith("?")
+                or CAPTION.match(s.text)
+                or _is_table_header(kb, s)
+            ):
                 continue
             toks = set(content_tokens(s.text))
             overlap = sum(w for t, w in weights.items() if covered(t, toks)) / total
@@ -188,10 +194,10 @@ def compose_disagreements(
     if not disagreements:
         return [], []
     head = "The sources disagree" if lang == "en" else "Les sources ne sont pas d'accord"
-    statements = [Statement(kind="framing", text=head)]
+    statements = [Statement(kind="framing", text=head, section="disagreement")]
     md = [f"### ⚖️ {head}", ""]
     for d in disagreements:
-        statements.append(Statement(kind="framing", text=f"{d.topic} — {d.summary}"))
+        statements.append(Statement(kind="framing", text=f"{d.topic} — {d.summary}", section="disagreement"))
         md.append(f"**{md_escape(d.topic)}** — {md_escape(d.summary)}")
         for pos in d.positions:
             src = kb.sources[pos.source_id]
@@ -199,8 +205,11 @@ def compose_disagreements(
             label = src.kind_label_en if lang == "en" else src.kind_label_fr
             who = f"{name[:1].upper()}{name[1:]} ({label}) — {pos.stance}"
             n = cites.cite(pos.passage_id, 0.0, pos.quote)
-            statements.append(Statement(kind="framing", text=who + " :" if lang == "fr" else who + ":"))
-            statements.append(Statement(kind="quote", text=pos.quote, citations=[pos.passage_id]))
+            label = who + " :" if lang == "fr" else who + ":"
+            statements.append(Statement(kind="framing", text=label, section="disagreement"))
+            statements.append(
+                Statement(kind="quote", text=pos.quote, citations=[pos.passage_id], section="disagreement")
+            )
             md.append(f"- *{md_escape(who)}* : « {md_escape(pos.quote)} » [{n}]")
         md.append("")
     return statements, md

@@ -150,7 +150,7 @@ def rejected(qid: str | None, display: str, error: str, lang: str, t0: float) ->
         language="en" if lang == "en" else "fr",
         status="rejected_input",
         answer_markdown=error,
-        statements=[Statement(kind="framing", text=error)],
+        statements=[Statement(kind="framing", text=error, section="refusal")],
         error=error,
         timings_ms={"total": round((time.perf_counter() - t0) * 1000, 2)},
     )

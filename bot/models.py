@@ -53,6 +53,9 @@ class Statement(BaseModel):
     kind: StatementKind
     text: str
     citations: list[str] = Field(default_factory=list)
+    # where the statement belongs on screen: the answer itself, the disagreement block,
+    # the referral note, or a refusal
+    section: Literal["answer", "disagreement", "referral", "refusal"] = "answer"
 
 
 class Citation(BaseModel):
