@@ -194,7 +194,11 @@ def _marker_button(turn: int, n: int, name: str, lang: str) -> str:
     )
 
 
-REFERRAL_WORDS = ("pharmacien", "pharmacist", "médecin", "doctor")
+# The core also writes each disagreement out as statements, under this heading; the UI shows
+# the structured `disagreements` as their own block instead, so that part is not repeated.
+def _body_statements(answer: Answer) -> list:
+    """The statements shown as the answer text: the disagreement block is drawn on its own."""
+    return [st for st in answer.statements if st.section != "disagreement"]
 
 
 def _is_suggestion_list(text: str, suggestions: list[str]) -> bool:
@@ -202,18 +206,13 @@ def _is_suggestion_list(text: str, suggestions: list[str]) -> bool:
     return any(q and q in text for q in suggestions)
 
 
-def _is_referral(text: str) -> bool:
-    low = text.lower()
-    return any(w in low for w in REFERRAL_WORDS)
-
-
 def _statements_html(answer: Answer, turn: int, markers: dict[str, int], names: dict[str, str], lang: str):
     """Paragraphs: each framing statement opens one; quotes follow it with their markers."""
     paras: list[list[str]] = []
-    for st in answer.statements:
+    for st in _body_statements(answer):
         if st.kind == "framing" and _is_suggestion_list(st.text, answer.suggestions):
             continue
-        if st.kind == "framing" and answer.referral and not st.citations and _is_referral(st.text):
+        if st.section == "referral":
             paras.append([f'<span class="referral">{ICONS["referral"]} {esc(st.text)}</span>'])
             paras.append([])
             continue
@@ -335,7 +334,7 @@ def _disagreement_html(
             f"{badge(p.source_id, sources, lang, p.source_kind)}{stance}</div>"
             f'<q class="quote">{esc(p.quote)}</q>{mark}</li>'
         )
-    topic = f'<p class="dis-topic">{esc(t(lang, "disagree_topic"))} : {esc(d.topic)}</p>' if d.topic else ""
+    topic = f'<p class="dis-topic">{esc(t(lang, "disagree_topic"))} {esc(d.topic)}</p>' if d.topic else ""
     summary = f'<p class="dis-summary">{esc(d.summary)}</p>' if d.summary else ""
     return (
         f'<section class="disagree" role="note" aria-label="{esc(t(lang, "disagree_title"))}">'
@@ -384,7 +383,7 @@ def render_answer(
     else:
         parts.append(f'<div class="ans-body">{body}</div>')
     parts.extend(_disagreement_html(d, turn, markers, sources, lang) for d in answer.disagreements)
-    if answer.referral and not any(_is_referral(st.text) for st in answer.statements):
+    if answer.referral and not any(st.section == "referral" for st in answer.statements):
         parts.append(f'<p class="referral">{ICONS["referral"]} {esc(t(lang, "referral"))}</p>')
     if answer.citations:
         ordered = sorted(answer.citations, key=lambda c: markers[c.passage_id])

@@ -251,3 +251,26 @@ def test_empty_screen_has_example_chips():
 def test_pending_turn_shows_the_question_and_a_status():
     html = render_transcript([{"question": "Q ?", "answer": None}], SOURCES, DOCS, "fr")
     assert 'aria-busy="true"' in html and 'role="status"' in html and "Q ?" in html
+
+
+def test_written_out_disagreement_is_not_repeated_in_the_answer_text():
+    ans = answered()
+    ans.referral = True
+    ans.statements += [
+        Statement(kind="framing", text="Les sources ne sont pas d'accord", section="disagreement"),
+        Statement(
+            kind="framing",
+            text="tolérance — L'Inserm est prudent ; la clinique est rassurante.",
+            section="disagreement",
+        ),
+        Statement(
+            kind="framing", text="L'Inserm (institut public de recherche) — prudent :", section="disagreement"
+        ),
+        Statement(kind="quote", text="mal connus", citations=["inserm#1"], section="disagreement"),
+        Statement(kind="framing", text="Parlez-en à votre pharmacien.", section="referral"),
+    ]
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    body = html[: html.index('class="disagree"')]
+    assert "institut public de recherche) — prudent" not in body and "mal connus" not in body
+    assert "Parlez-en à votre pharmacien." in body
+    assert html.count('class="disagree"') == 1
