@@ -13,7 +13,7 @@ TEXT: dict[str, dict[str, str]] = {
         "subtitle": "Des réponses tirées de cinq documents sur les exosomes (peau, cheveux), citées mot pour mot.",
         "disclaimer": "Information, pas un avis médical — parlez-en à votre pharmacien.",
         "input_label": "Votre question",
-        "placeholder": "Posez votre question sur les exosomes (peau, cheveux)…",
+        "placeholder": "Posez votre question…",
         "send": "Envoyer",
         "clear": "Nouvelle conversation",
         "empty_title": "Que voulez-vous savoir sur les exosomes ?",
@@ -29,9 +29,8 @@ TEXT: dict[str, dict[str, str]] = {
         "in_doc": "Voir dans le document",
         "in_doc_intro": "Le passage dans son document",
         "no_date": "date non indiquée",
-        "open_source": "Ouvrir la source",
         "disagree_title": "Les sources ne sont pas d'accord",
-        "disagree_topic": "Sur",
+        "disagree_topic": "Sur :",
         "refused_scope": "Cette question sort de ce que couvrent les documents.",
         "refused_missing": "Les documents ne répondent pas à cette question.",
         "covers": "Je réponds seulement à partir de cinq documents sur les exosomes en médecine esthétique : "
@@ -41,16 +40,12 @@ TEXT: dict[str, dict[str, str]] = {
         "referral": "Pour votre situation personnelle, demandez conseil à votre pharmacien ou à votre médecin.",
         "error": "Désolé, une erreur est survenue. Réessayez dans un instant.",
         "marker_label": "Voir la source {n}",
-        "quote_from": "Citation de",
-        "kind": "Type de source",
-        "footer": "Les réponses ne contiennent que des citations exactes des documents ; "
-        "les mots de liaison ne font aucune affirmation.",
     },
     "en": {
         "subtitle": "Answers taken from five documents on exosomes (skin, hair), quoted word for word.",
         "disclaimer": "Information, not medical advice — talk to your pharmacist.",
         "input_label": "Your question",
-        "placeholder": "Ask about exosomes (skin, hair)…",
+        "placeholder": "Ask your question…",
         "send": "Send",
         "clear": "New conversation",
         "empty_title": "What would you like to know about exosomes?",
@@ -66,9 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
         "in_doc": "Show in the document",
         "in_doc_intro": "The passage in its document",
         "no_date": "no date given",
-        "open_source": "Open the source",
         "disagree_title": "The sources disagree",
-        "disagree_topic": "On",
+        "disagree_topic": "On:",
         "refused_scope": "This question is outside what the documents cover.",
         "refused_missing": "The documents do not answer this question.",
         "covers": "I only answer from five documents on exosomes in aesthetic medicine: what they are, "
@@ -78,9 +72,6 @@ TEXT: dict[str, dict[str, str]] = {
         "referral": "For your own situation, ask your pharmacist or doctor.",
         "error": "Sorry, something went wrong. Please try again in a moment.",
         "marker_label": "Show source {n}",
-        "quote_from": "Quote from",
-        "kind": "Kind of source",
-        "footer": "Answers contain only exact quotes of the documents; the linking words make no claim.",
     },
 }
 

@@ -161,7 +161,9 @@ def markdown(data: dict) -> str:
     lines = [
         "# Benchmark",
         "",
-        f"Measured {data['date']} on {data['cpu_count']} CPU cores (shared machine: expect some noise), "
+        f"Measured {data['date']} on {data['cpu_count']} CPU cores (1-minute load average "
+        f"{data['load_average_before'][0]} before, {data['load_average_after'][0]} after: other work on the "
+        "machine inflates the tail), "
         f"embedder `{w['embedder']}`, {data['n_questions']} questions × {w['passes']} passes after "
         f"{w['warmup']} warm-up asks, query-embedding cache off.",
         "",
@@ -211,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_count": os.cpu_count(),
         "n_questions": len(questions),
     }
+    data["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
     print("cold start…", file=sys.stderr, flush=True)
     data["cold_start"] = cold_start(args.cold_runs) if args.cold_runs > 0 else None
     print("warm latency…", file=sys.stderr, flush=True)
@@ -218,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_build:
         print("index build (30-90 s)…", file=sys.stderr, flush=True)
         data["index_build"] = index_build()
+    data["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(
         json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -294,7 +294,7 @@ def _prf(outcomes: list[tuple[str, str | None]]) -> dict[str, Metric]:
     tp, fp, fn, tn = (len(ids[o]) for o in ("tp", "fp", "fn", "tn"))
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fn else None  # undefined without expected disagreements
     return {
         "disagreement_precision": Metric(p, tp, tp + fp, ids["fp"]),
         "disagreement_recall": Metric(r, tp, tp + fn, ids["fn"]),

@@ -217,6 +217,11 @@ def test_disagreement_prf_and_false_alarms():
 def test_prf_is_none_without_predictions_or_positives():
     o = M.score([q(id="n")], [ans()], DOCS)["overall"]
     assert o["disagreement_precision"]["value"] is None and o["disagreement_f1"]["value"] is None
+    only_false = M.score(
+        [q(id="f", expect_disagreement=False)], [ans(disagreements=[dis("inserm", "clinique")])], DOCS
+    )
+    assert only_false["overall"]["disagreement_f1"]["value"] is None  # no expected disagreement: F1 undefined
+    assert only_false["overall"]["false_alarm_rate"]["value"] == 1.0
 
 
 # --- referral, forbid, latency ---------------------------------------------------------------------
@@ -363,3 +368,18 @@ def test_cli_gate_exit_codes_and_report_on_a_custom_question_file(tmp_path):
         check=False,
     )
     assert broken.returncode == 2 and "bad.jsonl:1" in broken.stderr
+
+
+def test_bench_warm_latency_measures_asks_and_embeddings():
+    """A tiny real benchmark: every ask timed, embeddings timed only for inputs that reach the model."""
+    from eval import bench
+
+    qs = ["Les exosomes sont-ils bien tolérés ?", "", "Quelle est la capitale du Pérou ?"]
+    warm = bench.warm_latency(qs, passes=1, warmup=1)
+    assert warm["ask_ms"]["n"] == 3 and warm["query_embedding_ms"]["n"] == 2
+    assert warm["ask_ms"]["p50"] > 0 and warm["p50_over_embedding"] > 0
+    assert warm["query_cache_size"] == 0 and warm["serving_process_vmhwm_mb"] > 50
+    data = {"date": "d", "cpu_count": 2, "n_questions": 3, "warm": warm}
+    data["load_average_before"] = data["load_average_after"] = [1.0, 1.0, 1.0]
+    md = bench.markdown(data)
+    assert "warm ask p50 / p95 / p99" in md and "one query embedding" in md

@@ -38,7 +38,22 @@ def test_answer_with_citations_passage_and_document_view(server, page_rec):
     in_doc.wait_for(state="visible")
     doc_text = box.locator(".doc-text").inner_text()
     assert len(doc_text) > len(in_doc.inner_text())  # the passage is shown with its context
-    shot(page, "chat.png", copy_to_docs="chat.png")
+    page.set_viewport_size({"width": 1100, "height": 1500})
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "chat.png", copy_to_docs="chat.png", full_page=False)
+    shot(page, "chat-full.png")
+
+
+def test_follow_up_question_is_read_against_the_previous_turn(server, page_rec):
+    page, rec = page_rec
+    open_chat(page, server + "/")
+    ask(page, "Les exosomes sont-ils efficaces pour la peau ?")
+    ask(page, "Et pour les cheveux ?")
+    turn = page.locator("#transcript article.turn").nth(1)
+    assert turn.locator(".refusal").count() == 0
+    assert turn.locator(".ans-body .cite-marker").count() >= 1
+    passages = " ".join(turn.locator("details.cite blockquote.passage").all_text_contents()).lower()
+    assert "cheveu" in passages or "capillaire" in passages
 
 
 def test_disagreement_block_shows_two_sources(server, page_rec):

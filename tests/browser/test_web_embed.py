@@ -20,7 +20,7 @@ def test_pharmacy_page_embeds_a_working_chat(server, page_rec):
     turn = frame.locator("#transcript article.turn").last
     assert turn.locator(".msg-bot").inner_text().strip()
     assert turn.locator(".cite-marker, .chip").count() >= 1
-    page.locator("iframe").scroll_into_view_if_needed()
+    turn.locator(".msg-bot").evaluate("el => el.ownerDocument.defaultView.scrollTo(0, 0)")
     shot(page, "embed.png", copy_to_docs="embed.png")
 
 
