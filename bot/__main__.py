@@ -51,10 +51,13 @@ def _index(force: bool) -> int:
         passages = [p for sid in sources for p in split_passages(sid, docs[sid])]
         ensure_index(settings, get_embedder(settings), sources, docs, passages, force=True)
     bot = Bot(settings)
+    from .disagree import validate_claims
+
+    claims = validate_claims(bot.kb)  # raises, naming the entry, when a quote is not in its source
     state = "rebuilt" if force or bot.stores.built else "up to date"
     print(
         f"index {state}: {len(bot.kb.passages)} passages, {len(bot.kb.sentences)} sentences, "
-        f"{bot.embedder.name}, {time.perf_counter() - t0:.1f} s"
+        f"{bot.embedder.name}, {len(claims)} evidence-map entries checked, {time.perf_counter() - t0:.1f} s"
     )
     return 0
 

@@ -54,10 +54,11 @@ class Bot:
             passage_order=order,
             embedder=self.embedder,
             fingerprint=self.stores.fingerprint,
+            extra={"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir},
         )
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
-        self._disagree = _load_disagree(self.kb)
+        self._disagree = _load_disagree(self.kb, strict=self.stores.built)
         self._index_ok = True  # False after the vector store failed: re-open it on the next request
         self.load_seconds = time.perf_counter() - t0
 
@@ -145,7 +146,8 @@ class Bot:
         if self._disagree is not None and s.detect_disagreements:
             t = time.perf_counter()
             mod, dx = self._disagree
-            disagreements, _extra = mod.find(q, qvec, hits, self.kb, dx, s.use_evidence_map, lang)
+            about = f"{prev} {q}" if follow else q
+            disagreements, _extra = mod.find(about, qvec, hits, self.kb, dx, s.use_evidence_map, lang)
             timings["disagree"] = _ms(t)
         d_statements, d_md = compose.compose_disagreements(self.kb, disagreements, lang, cites)
         statements += d_statements
@@ -200,14 +202,16 @@ class Bot:
         )
 
 
-def _load_disagree(kb: KB):
-    """The disagreement detector, when present; the bot answers without it otherwise."""
-    try:
-        from . import disagree
-    except ImportError:
-        return None
-    if not hasattr(disagree, "prepare") or not hasattr(disagree, "find"):
-        return None
+def _load_disagree(kb: KB, strict: bool):
+    """The disagreement detector and its prepared prototypes.
+
+    When the index was just built, the evidence map is checked strictly: a
+    quote that is not verbatim in its source stops the build, naming the entry.
+    """
+    from . import disagree
+
+    if strict:
+        disagree.validate_claims(kb)
     return disagree, disagree.prepare(kb)
 
 

@@ -24,13 +24,15 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
+from .health import Health, check_health  # noqa: E402
+from .index import IndexUnavailable  # noqa: E402
 from .models import Answer, SourceProfile  # noqa: E402
+from .security import DenyPathsMiddleware, RateLimitMiddleware, SafeJSONResponse  # noqa: E402
 from .settings import ROOT, Settings, get_settings  # noqa: E402
 from .web import brand_css, build_ui, theme  # noqa: E402
 from .web_docs import api_docs_html  # noqa: E402
 from .web_http import (  # noqa: E402
     BodyLimitMiddleware,
-    RateLimiter,
     SecurityHeadersMiddleware,
     error_json,
     origin_of,
@@ -73,12 +75,6 @@ class AskRequest(BaseModel):
     id: StrictStr | None = Field(None, max_length=200, description="Echoed back in the answer.")
 
 
-class Health(BaseModel):
-    status: Literal["ok", "loading"]
-    sources: int
-    passages: int
-
-
 def _field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p != "body"]
     return ".".join(parts) or "body"
@@ -88,7 +84,6 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     """The whole app. `service` is replaced by one around a fake bot in unit tests."""
     settings = settings or get_settings()
     service = service or ChatService()
-    limiter = RateLimiter(settings.rate_limit_per_minute)
 
     app = FastAPI(
         title="Exosomes : ce que disent les sources — API",
@@ -99,6 +94,7 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         ),
         docs_url=None,  # the default Swagger page loads its JS from a CDN; see GET /docs below
         redoc_url=None,
+        default_response_class=SafeJSONResponse,  # "<" sent as \u003c: inert even if inlined in a page
     )
     app.state.service = service
     app.state.settings = settings
@@ -142,34 +138,40 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
             413: {"description": "Body too large"},
             422: {"description": "Wrong fields or types"},
             429: {"description": "Too many requests"},
+            503: {"description": "Search index unavailable (retry after Retry-After seconds)"},
         },
     )
     def ask(body: AskRequest, request: Request) -> Answer:
         """The Answer JSON of the contract. Refusals and rejected input are answers too (HTTP 200)."""
-        client = request.client.host if request.client else "unknown"
-        wait = limiter.hit(client)
-        if wait:
-            return error_json(
-                429,
-                "rate_limited",
-                "Too many questions; please wait a moment.",
-                headers={"Retry-After": str(wait)},
-            )
         history = [t.model_dump() for t in body.history]
         try:
             return service.ask(body.question, history=history, id=body.id)
+        except IndexUnavailable:
+            log.warning("ask: vector store unavailable")
+            return error_json(
+                503,
+                "index_unavailable",
+                "The search index is unavailable right now. Please try again in a moment.",
+                headers={"Retry-After": "5"},
+            )
         except Exception:
             log.exception("ask failed")
             return error_json(
                 500, "internal_error", "The question could not be answered. Please try again later."
             )
 
-    @app.get("/api/health", response_model=Health, summary="Is the app ready?", tags=["api"])
+    @app.get(
+        "/api/health",
+        response_model=Health,
+        summary="Is the app ready?",
+        tags=["api"],
+        responses={503: {"description": "Degraded: the search index does not answer"}},
+    )
     def health() -> Health:
-        if not service.loaded:
-            return Health(status="loading", sources=0, passages=0)
-        kb = service.bot.kb
-        return Health(status="ok", sources=len(kb.sources), passages=len(kb.passages))
+        report = check_health(service)
+        if report.status == "degraded":
+            return SafeJSONResponse(report.model_dump(), status_code=503)
+        return report
 
     @app.get(
         "/api/sources",
@@ -213,13 +215,20 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
 
     # --- middleware (last added runs first) ---------------------------------
     app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        trust_proxy=settings.trust_proxy,
+    )
+    app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.allowed_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
         max_age=600,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, prefix="/api/")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, prefix="/")
+    app.add_middleware(DenyPathsMiddleware)  # toolkit endpoints the chat never uses (uploads, ...)
     logo_origin = origin_of(settings.brand_logo)
     app.add_middleware(
         SecurityHeadersMiddleware,
@@ -233,6 +242,7 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         "css": brand_css(settings),
         "css_paths": [STATIC_DIR / "chat.css"],
         "js": _page_js(),
+        "head": '<link rel="stylesheet" href="/chat-static/page.css">',
         "footer_links": [],
         "ssr_mode": False,
         "mcp_server": False,

@@ -38,22 +38,24 @@ from .text import content_tokens, fold, normalize
 
 log = logging.getLogger(__name__)
 
-# --- tuning (set on the documents, see tests/test_disagree_*.py) ------------------
+# --- tuning: set on the documents and on development questions, never on the evaluation set ---
 SENT_W = 0.6  # dense relevance = SENT_W * sim(question, sentence) + (1 - SENT_W) * sim(question, passage)
 LEX_W = 0.02  # weight of the share of the question's rare words found in the sentence
 TOUCH = 0.02  # a question touches an aspect when its descriptions beat the background by this much
 TOUCH_SPREAD = 0.02  # ... and it is not much further than the aspect the question is most about
-CUE_BONUS = 0.02  # counted when the question uses the aspect's own words
-POS_MARGIN = 0.05  # a source speaks to the question when its best sentence on the aspect is this close
+CUE_BONUS = 0.03  # counted when the question uses the aspect's own words
+MAP_MARGIN = 0.08  # for aspects only the evidence map knows: how close an entry's quotes must be
 SOURCE_TAU = 0.02  # softness of the relevance weighting of a source's sentences
+STRENGTH_W = 0.01  # when choosing a source's quote, a clearer sentence may beat a slightly closer one
+ANAPHORA_PENALTY = 0.015  # "Or, ces dernières ...", "Dans ce cas ...": a quote that needs its context
 MAX_DISAGREEMENTS = 3
 MAX_POSITIONS = 4
 
 # Words that say a question is about a measure (a number with a unit). A measure is only compared
 # when the question asks for it: a definition question is not a question about size.
 _MEASURE_Q = {
-    "taille": r"\btaille|\bdiametre|\bdimension|\bmesurent|\bgros(?:se|ses)?\b|\bgrand(?:e|s|es)?\b"
-    r"|\bnm\b|nanometre|\bsize|\bbig\b|\blarge\b|\bdiameter|\bhow small",
+    "taille": r"\btaille|\bdiametre|\bdimension|\bmesurent|\bgrosseur|\bnm\b|nanometre|\bsizes?\b(?!-)|\bdiameter"
+    r"|\bhow (?:big|large|small|tiny)\b",
     "seances": r"(?:combien|nombre|how many|how often|frequence|rythme|intervalle|espac\w*|tous les combien)"
     r"[^?]{0,40}(?:seance|session|fois|rendez-vous|traitement|treatment|visit)"
     r"|(?:seances?|sessions?)[^?]{0,30}(?:combien|necessaires?|faut|needed|required|prevoir)",
@@ -64,6 +66,8 @@ _MEASURE_Q = {
     "temperature": r"\btemperature|\bconserv\w*|\bstock\w*|\bfroid\b|\bstore|\bstorage|°",
 }
 _PRICE_Q = re.compile(_MEASURE_Q["prix"])
+# "combien de temps dure une séance" asks for a duration, not for a number of sessions
+_DURATION_Q = re.compile(r"combien de temps|\bdure\b|\bduree\b|\bhow long\b|\bminutes?\b|\bheures?\b")
 
 MEASURE_TOPIC = {
     "taille": ("taille des exosomes", "exosome size", "la taille des exosomes", "the size of exosomes"),
@@ -116,6 +120,7 @@ class Claim:
     summary_fr: str
     summary_en: str
     positions: list[dict]  # source_id, passage_id, quote, stance_fr, stance_en, sentences (indices)
+    vecs: np.ndarray | None = None  # embeddings of "topic: summary" in French and English
 
 
 @dataclass
@@ -126,6 +131,8 @@ class DisagreeIndex:
     origins: list[tuple[int, dict[str, bool]]]  # sentences saying which origins are allowed
     sent_passage_row: np.ndarray  # (N,) row of each sentence's passage in kb.passage_vecs
     tokens: list[frozenset[str]]  # lemmas of each sentence, for the lexical part of relevance
+    doc_words: dict[str, frozenset[str]]  # source -> its folded words, to spot names only one source uses
+    areas: list[frozenset[str]]  # per sentence: "peau", "cheveux", both or neither
     idf: dict[str, float]
     topic_keys: list[str]  # row -> aspect key ("" for background)
     topic_vecs: np.ndarray  # (T, d) query-mode embeddings of the aspect descriptions
@@ -173,51 +180,100 @@ def prepare(kb) -> DisagreeIndex:
             df[w] = df.get(w, 0) + 1
     idf = {w: math.log((n + 1) / c) for w, c in df.items()}
     keys, vecs = _topic_vectors(kb)
-    dx = DisagreeIndex(usable, readings, values, origins, sent_row, tokens, idf, keys, vecs)
+    words = {sid: frozenset(re.findall(r"[\w-]+", fold(doc))) for sid, doc in kb.documents.items()}
+    areas = [_sentence_area(kb, s) for s in kb.sentences]
+    dx = DisagreeIndex(usable, readings, values, origins, sent_row, tokens, words, areas, idf, keys, vecs)
     try:
         dx.claims = _resolve_claims(kb, validate_claims(kb))
+        texts = [
+            t for c in dx.claims for t in (f"{c.topic_fr} : {c.summary_fr}", f"{c.topic_en}: {c.summary_en}")
+        ]
+        vecs = embed_cached(kb, texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        for k, c in enumerate(dx.claims):
+            c.vecs = vecs[2 * k : 2 * k + 2]
     except (ValueError, OSError) as exc:  # the index build reports a bad map loudly; answers go on
         dx.claims_error = str(exc)
         log.error("evidence map not used: %s", exc)
     return dx
 
 
+# The documents treat two areas, skin and hair: a question about wrinkles is not answered by a sentence
+# about hair loss, even when the embedding finds them close.
+_AREAS = {
+    "peau": re.compile(
+        r"\bpeaux?\b|\brides?\b|\bridules\b|\bvisage\b|\bacne\b|\bteint\b|\btaches?\b|\bcutane\w*|\bepiderm\w*"
+        r"|\bderme\b|\bpores?\b|\bskin\b|\bwrinkles?\b|\bface\b|\bfacial\b|\bcomplexion\b"
+    ),
+    "cheveux": re.compile(
+        r"\bcheveux\b|\bcapillaire\w*|\bcuir chevelu\b|\bcalvitie\b|\balopecie\w*|\bfollicul\w*|\bchevelure\b"
+        r"|\bglabres?\b|\brepousse\b|\bhair\b|\bscalp\b|\bbald\w*|\balopecia\b"
+    ),
+}
+
+
+def area(text: str) -> frozenset[str]:
+    t = fold(text.replace("’", "'"))
+    return frozenset(a for a, pat in _AREAS.items() if pat.search(t))
+
+
+def _sentence_area(kb, s) -> frozenset[str]:
+    """The sentence's own words, else its headings, else its document's title when that names one area."""
+    for text in (s.text, " ".join(kb.passages[s.passage_id].heading_path), kb.sources[s.source_id].title):
+        found = area(text)
+        if found:
+            return found
+    return frozenset()
+
+
 def _topic_vectors(kb) -> tuple[list[str], np.ndarray]:
-    """Embeddings of the aspect descriptions, cached next to the index (they only change with the text)."""
+    """Query-mode embeddings of the aspect descriptions and of the background topics."""
     keys = [k for k, descs in topics.DESCRIPTIONS.items() for _ in descs] + [""] * len(topics.BACKGROUND)
     texts = [d for descs in topics.DESCRIPTIONS.values() for d in descs] + list(topics.BACKGROUND)
+    return keys, embed_cached(kb, texts)
+
+
+def embed_cached(kb, texts: list[str]) -> np.ndarray:
+    """Query-mode embeddings, cached next to the index: they only change when the texts or the model do."""
     name = getattr(kb.embedder, "name", type(kb.embedder).__name__)
-    digest = hashlib.sha256(("\n".join([name, *texts])).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join([name, *texts]).encode()).hexdigest()[:16]
     path = None
     try:
-        from .settings import get_settings
-
-        path = Path(get_settings().index_dir) / f"disagree-topics-{digest}.npy"
+        extra = getattr(kb, "extra", None) or {}
+        path = Path(extra.get("index_dir") or _settings().index_dir) / f"disagree-{digest}.npy"
         if path.exists():
             vecs = np.load(path)
             if vecs.shape[0] == len(texts):
-                return keys, vecs
-    except Exception:  # unreadable cache: embed again
-        path = path if path is not None else None
-    vecs = np.vstack([np.asarray(kb.embedder.query(t), dtype=np.float32) for t in texts])
-    if path is not None:
+                return vecs
+    except (OSError, ValueError):  # unreadable cache: embed again
+        pass
+    batch = getattr(kb.embedder, "queries", None)  # a batched query-mode call, when the backend has one
+    if callable(batch):
+        vecs = np.asarray(batch(texts), dtype=np.float32)
+    else:
+        vecs = np.vstack([np.asarray(kb.embedder.query(t), dtype=np.float32) for t in texts])
+    if path is not None and path.parent.is_dir():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, vecs)
             os.replace(tmp, path)
         except OSError:  # read-only index folder: keep the vectors in memory only
             pass
-    return keys, vecs
+    return vecs
 
 
 # --- the evidence map --------------------------------------------------------------
 
 
-def claims_path() -> Path:
+def _settings():
     from .settings import get_settings
 
-    return get_settings().corpus_dir / "claims.yaml"
+    return get_settings()
+
+
+def claims_path(kb=None) -> Path:
+    extra = getattr(kb, "extra", None) or {}
+    corpus_dir = extra.get("corpus_dir") or _settings().corpus_dir
+    return Path(corpus_dir) / "claims.yaml"
 
 
 def load_claims(path: Path | None = None) -> list[dict]:
@@ -229,7 +285,9 @@ def load_claims(path: Path | None = None) -> list[dict]:
     return data
 
 
-_KNOWN_ASPECTS = {a.key for a in st.ASPECTS} | set(qty.MEASURES) | {"statut_legal", "prp"}
+_KNOWN_ASPECTS = (
+    {a.key for a in st.ASPECTS} | set(qty.MEASURES) | {"statut_legal", "prp", "transfert_genetique"}
+)
 
 
 def validate_claims(kb, path: Path | None = None) -> list[dict]:
@@ -239,10 +297,12 @@ def validate_claims(kb, path: Path | None = None) -> list[dict]:
     normalisation) in its source's cleaned document and inside one passage.
     Raises ValueError naming the offending entry otherwise.
     """
-    entries = load_claims(path)
+    entries = load_claims(path or claims_path(kb))
     seen: set[str] = set()
     out = []
     for n, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise ValueError(f"claims.yaml entry #{n + 1}: expected a mapping with id, aspect, topic_fr, ...")
         eid = str(e.get("id") or f"#{n + 1}")
         where = f"claims.yaml entry '{eid}'"
         if eid in seen:
@@ -254,6 +314,8 @@ def validate_claims(kb, path: Path | None = None) -> list[dict]:
         if e["aspect"] not in _KNOWN_ASPECTS:
             raise ValueError(f"{where}: unknown aspect '{e['aspect']}' (known: {sorted(_KNOWN_ASPECTS)})")
         positions = e["positions"]
+        if not isinstance(positions, list) or not all(isinstance(p, dict) for p in positions):
+            raise ValueError(f"{where}: 'positions' must be a list of mappings (source_id, stance_fr, ...)")
         if len({p.get("source_id") for p in positions}) < 2:
             raise ValueError(f"{where}: a disagreement needs positions from at least two sources")
         resolved = []
@@ -317,9 +379,11 @@ class _Ctx:
     kb: object
     dx: DisagreeIndex
     rel: np.ndarray  # (N,) relevance of every sentence to the question
-    touch: dict[str, float]  # aspect -> how much the question is about it (> TOUCH: touched)
+    touch: dict[str, float]  # aspect -> how much the question is about it (>= TOUCH: touched)
     fq: str  # folded question
     lang: str
+    qvec: np.ndarray
+    area: frozenset[str] = frozenset()  # the area the question is about, when it names one
 
 
 def relevance(kb, dx: DisagreeIndex, question: str, qvec: np.ndarray) -> np.ndarray:
@@ -335,8 +399,9 @@ def relevance(kb, dx: DisagreeIndex, question: str, qvec: np.ndarray) -> np.ndar
     return np.where(dx.usable, rel, -1.0)
 
 
-def touched(dx: DisagreeIndex, fq: str, qvec: np.ndarray) -> dict[str, float]:
+def touched(dx: DisagreeIndex, fq: str, qvec: np.ndarray, question: str = "") -> dict[str, float]:
     """How much the question is about each aspect, relative to everything else the documents discuss."""
+    lower = question.lower()
     sims = dx.topic_vecs @ qvec
     best: dict[str, float] = {}
     for k, v in zip(dx.topic_keys, sims, strict=True):
@@ -345,9 +410,48 @@ def touched(dx: DisagreeIndex, fq: str, qvec: np.ndarray) -> dict[str, float]:
     out = {}
     for k, v in best.items():
         cue = topics.CUES.get(k) or _MEASURE_Q.get(k)
-        out[k] = v - background + (CUE_BONUS if cue and re.search(cue, fq) else 0.0)
+        accented = topics.CUES_ACCENTED.get(k)
+        uses_words = bool(cue and re.search(cue, fq)) or bool(accented and re.search(accented, lower))
+        out[k] = v - background + (CUE_BONUS if uses_words else 0.0)
     top = max(out.values(), default=0.0)
-    return {k: (v if v >= top - TOUCH_SPREAD else min(v, TOUCH)) for k, v in out.items()}
+    # an aspect far behind the one the question is most about is not touched: kept below TOUCH
+    return {k: (v if v >= top - TOUCH_SPREAD else min(v, TOUCH) - 1.0) for k, v in out.items()}
+
+
+_NAME = re.compile(r"(?<![\w-])[A-ZÀ-Ý][\w-]+")
+# the five sources as a reader names them (with an article, so "essais cliniques" is not "la clinique")
+_SOURCE_NAMED = {
+    "inserm": r"\binserm\b",
+    "dermatologue": r"\b(?:la|cette) dermatologue\b|\bthe dermatologist\b",
+    "revue-dermato": r"\bla revue\b|\bthe (?:dermatology )?journal\b",
+    "clinique": r"\bla clinique\b|\bthe clinic\b",
+    "praticienne-cheveux": r"\bla praticienne\b|\bthe practitioner\b",
+}
+_COMPARE = re.compile(
+    r"\bautres\b|\bsources\b|d'accord|\bcontredi\w*|\bcompar\w*|\bdivergen\w*|\bversus\b|\bvs\b|\bothers?\b"
+    r"|\bagree\w*|\bdisagree\w*|\bcontradict\w*"
+)
+
+
+def _one_source_named(question: str, dx: DisagreeIndex) -> bool:
+    """True when the question is about one source's own words: it names that source, or a person, a study
+    or an acronym only that source mentions ("the Proffer study"), and asks for no comparison."""
+    fq = fold(question.replace("’", "'"))
+    if _COMPARE.search(fq):
+        return False
+    owners = {sid for sid, pat in _SOURCE_NAMED.items() if sid in dx.doc_words and re.search(pat, fq)}
+    for m in _NAME.finditer(question):
+        if m.start() == 0 and sum(c.isupper() for c in m.group()) < 2:
+            continue  # the capital of the first word says nothing
+        w = fold(m.group())
+        if w.startswith("exosom"):
+            continue
+        having = {sid for sid, words in dx.doc_words.items() if w in words}
+        if len(having) == 1:
+            owners |= having
+        elif len(having) > 1:
+            return False  # a name several sources use (France, PRP): not about one source
+    return len(owners) == 1
 
 
 def find(question: str, qvec: np.ndarray, hits, kb, dx: DisagreeIndex, use_map: bool, lang: str):
@@ -356,16 +460,18 @@ def find(question: str, qvec: np.ndarray, hits, kb, dx: DisagreeIndex, use_map: 
         return [], []
     qvec = np.asarray(qvec, dtype=np.float32)
     fq = fold(question.replace("’", "'"))
-    ctx = _Ctx(
-        kb, dx, relevance(kb, dx, question, qvec), touched(dx, fq, qvec), fq, "en" if lang == "en" else "fr"
-    )
+    if _one_source_named(question, dx):
+        return [], []  # "what does Inserm say", "the Proffer study": a question about one source's own words
+    lang = "en" if lang == "en" else "fr"
+    ctx = _Ctx(kb, dx, relevance(kb, dx, question, qvec), touched(dx, fq, qvec, question), fq, lang, qvec)
+    ctx.area = area(question)
     found: list[tuple[float, Disagreement]] = []
     found += _measure_disagreements(ctx)
     found += _legal_disagreement(ctx)
     for a in st.ASPECTS:
         found += _stance_disagreement(ctx, a)
     if use_map and dx.claims:
-        mapped = _map_disagreements(ctx)
+        mapped = _map_disagreements(ctx, {d.aspect for _, d in found})
         covered = {d.aspect for _, d in mapped}
         found = [(sc, d) for sc, d in found if d.aspect not in covered] + mapped
     found.sort(key=lambda sd: -sd[0])
@@ -424,7 +530,7 @@ def _summary(ctx: _Ctx, about: str, groups: list[tuple[str, list[str]]], values:
         else:
             verb = "propose" if len(sellers) == 1 else "proposent"
             note = f" ({_names(ctx, sellers)} {verb} ce soin)"
-    return f"{head} : {'; '.join(parts)}{note}." if not en else f"{head}: {'; '.join(parts)}{note}."
+    return f"{head}: {'; '.join(parts)}{note}." if en else f"{head} : {' ; '.join(parts)}{note}."
 
 
 def _group(positions: list[Position]) -> list[tuple[str, list[str]]]:
@@ -440,10 +546,8 @@ def _group(positions: list[Position]) -> list[tuple[str, list[str]]]:
 def _measure_disagreements(ctx: _Ctx) -> list[tuple[float, Disagreement]]:
     out = []
     for m, items in ctx.dx.values.items():
-        if not items or not re.search(_MEASURE_Q[m], ctx.fq):
+        if not items or not _asks_measure(ctx, m):
             continue
-        if m != "prix" and _PRICE_Q.search(ctx.fq):
-            continue  # "combien coûte une séance": a price question, not a session count
         best: dict[str, tuple[float, int, qty.Value]] = {}
         for i, v in items:
             sid = ctx.kb.sentences[i].source_id
@@ -466,6 +570,17 @@ def _measure_disagreements(ctx: _Ctx) -> list[tuple[float, Disagreement]]:
         )
         out.append((1.0 + ctx.touch.get(m, 0.0), d))  # the question asked for this number: shown first
     return out
+
+
+def _asks_measure(ctx: _Ctx, m: str) -> bool:
+    """The question asks for this number: its words name the measure and its meaning is about it."""
+    if not re.search(_MEASURE_Q[m], ctx.fq):
+        return False
+    if m != "prix" and _PRICE_Q.search(ctx.fq):
+        return False  # "combien coûte une séance": a price question, not a session count
+    if m == "seances" and _DURATION_Q.search(ctx.fq):
+        return False
+    return ctx.touch.get(m, -1.0) >= 0.0  # not "size-exclusion chromatography"
 
 
 def _doc_order(ctx: _Ctx, i: int) -> tuple[int, int]:
@@ -523,25 +638,27 @@ def _legal_disagreement(ctx: _Ctx) -> list[tuple[float, Disagreement]]:
 
 
 def _stance_disagreement(ctx: _Ctx, a: st.Aspect) -> list[tuple[float, Disagreement]]:
-    items = ctx.dx.readings[a.key]
+    items = [(i, r) for i, r in ctx.dx.readings[a.key] if _same_area(ctx, i)]
     if len(items) < 2 or ctx.touch.get(a.key, -1.0) < TOUCH:
         return []
     rels = np.array([ctx.rel[i] for i, _ in items])
     best = float(rels.max())
     by_source: dict[str, list[tuple[float, int, st.Reading]]] = {}
     for (i, r), rv in zip(items, rels, strict=True):
-        if rv >= best - POS_MARGIN:
+        if rv >= best - a.margin:
             by_source.setdefault(ctx.kb.sentences[i].source_id, []).append((float(rv), i, r))
     stances: dict[str, tuple[str, float, int]] = {}
     sign = {st.POS: 1.0, st.NEG: -1.0, st.MIXED: 0.0}
-    for sid, cands in by_source.items():
-        cands = sorted(cands, key=lambda c: -c[0])[:3]
+    for sid, relevant in by_source.items():
+        cands = sorted(relevant, key=lambda c: -c[0])[:3]
         w = [math.exp((c[0] - cands[0][0]) / SOURCE_TAU) for c in cands]
         v = sum(wi * sign[c[2].cls] for wi, c in zip(w, cands, strict=True)) / sum(w)
         cls = st.POS if v >= 0.5 else st.NEG if v <= -0.5 else st.MIXED
-        if a.any_pos and any(c[2].cls == st.POS for c in cands):
-            cls = st.POS  # an existence claim: one sentence reporting it is enough
-        pick = next((c for c in cands if c[2].cls == cls), cands[0])
+        reports = [c for c in relevant if c[2].cls == st.POS and c[2].pos_firm >= 1.0]
+        if a.any_pos and reports:
+            cls, cands = st.POS, reports  # an existence claim: one clear sentence reporting it is enough
+        same = [c for c in cands if c[2].cls == cls] or cands
+        pick = max(same, key=lambda c: _quote_score(ctx, c[1], c[0], c[2]))
         stances[sid] = (cls, pick[0], pick[1])
     classes = {c for c, _, _ in stances.values()}
     if not (st.POS in classes and st.NEG in classes):
@@ -562,21 +679,47 @@ def _stance_disagreement(ctx: _Ctx, a: st.Aspect) -> list[tuple[float, Disagreem
     return [(ctx.touch[a.key], d)]
 
 
+def _same_area(ctx: _Ctx, i: int) -> bool:
+    """A sentence about hair only does not answer a question about skin only, and the reverse."""
+    if len(ctx.area) != 1:
+        return True
+    own = ctx.dx.areas[i]
+    return not own or bool(own & ctx.area)
+
+
+_ANAPHORA = re.compile(
+    r"^\W*(?:or,|ces |cette |cet |ce |ceux|celle|celui|dans ce |dans ces |il |ils |elle |elles )", re.I
+)
+
+
+def _quote_score(ctx: _Ctx, i: int, rel: float, r: st.Reading) -> float:
+    """Relevance, a little clarity, and a quote that stands on its own."""
+    text = ctx.kb.sentences[i].text
+    return rel + STRENGTH_W * min(r.strength, 2.0) - (ANAPHORA_PENALTY if _ANAPHORA.match(text) else 0.0)
+
+
 # evidence map ------------------------------------------------------------------------------------
 
 
-def _map_disagreements(ctx: _Ctx) -> list[tuple[float, Disagreement]]:
+def _map_disagreements(ctx: _Ctx, detected: set[str]) -> list[tuple[float, Disagreement]]:
+    """Reviewed entries on the aspects the question touches, when the sources speak to the question:
+    the detector found a disagreement there, or the entry's quotes are among the closest sentences."""
     out = []
     en = ctx.lang == "en"
     for c in ctx.dx.claims:
         if ctx.touch.get(c.aspect, -1.0) < TOUCH:
             continue
-        if c.aspect in _MEASURE_Q and not re.search(_MEASURE_Q[c.aspect], ctx.fq):
+        if c.aspect in _MEASURE_Q and not _asks_measure(ctx, c.aspect):
             continue
+        own = area(f"{c.topic_fr} {c.topic_en}")
+        if len(ctx.area) == 1 and own and not own & ctx.area:
+            continue  # an entry on acne scars does not answer a question about hair
         # the entry applies when its positions are among the question's most relevant sentences on the aspect
         rels = [max((ctx.rel[i] for i in p["sentences"]), default=-1.0) for p in c.positions]
         pool = [ctx.rel[i] for i, _ in ctx.dx.readings.get(c.aspect, [])] + rels
-        if sum(r >= max(pool) - POS_MARGIN for r in rels) < 2:
+        aspect = st.ASPECT_BY_KEY.get(c.aspect)
+        margin = aspect.margin if aspect else MAP_MARGIN
+        if c.aspect not in detected and sum(r >= max(pool) - margin for r in rels) < 2:
             continue
         positions = []
         for p in c.positions:
@@ -598,8 +741,13 @@ def _map_disagreements(ctx: _Ctx) -> list[tuple[float, Disagreement]]:
             aspect=c.aspect,
             origin="evidence_map",
         )
-        out.append((ctx.touch[c.aspect] + 0.001, d))
-    return out
+        fit = float((c.vecs @ ctx.qvec).max()) if c.vecs is not None and c.vecs.size else 0.0
+        out.append((ctx.touch[c.aspect] + 0.001, fit, d))
+    best: dict[str, tuple[float, float, Disagreement]] = {}
+    for score, fit, d in out:  # several entries on one aspect: the one whose topic fits the question best
+        if d.aspect not in best or fit > best[d.aspect][1]:
+            best[d.aspect] = (score, fit, d)
+    return [(score, d) for score, _, d in best.values()]
 
 
 def _verbatim(kb, pid: str, quote: str) -> str:

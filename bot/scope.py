@@ -152,9 +152,7 @@ class Scope:
 
     def __init__(self, kb: KB):
         self.kb = kb
-        self._sugg = {
-            lang: (qs, np.vstack([kb.embedder.query(q) for q in qs])) for lang, qs in SUGGESTIONS.items()
-        }
+        self._sugg = {lang: (qs, kb.embedder.queries(qs)) for lang, qs in SUGGESTIONS.items()}
         vocab: set[str] = set()
         for p in kb.passages.values():
             vocab.update(content_tokens(" ".join(p.heading_path) + " " + p.text))

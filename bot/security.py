@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -56,9 +57,11 @@ def client_key(scope: Scope, trust_proxy: bool = False) -> str:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return host[:64]
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 class TokenBuckets:
@@ -141,4 +144,31 @@ class RateLimitMiddleware:
                 )
                 await response(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+# Endpoints of the chat toolkit that this chat never uses: file uploads (they would let anyone store
+# files on the server), media streaming and recording, the dev reloader, URL proxying, run history,
+# the in-browser code editor and the monitoring dashboard. They answer 404 whatever their mount point.
+UNUSED_UI_ROUTES = re.compile(
+    r"(?:^|/)gradio_api/(?:upload|upload_progress|process_recording|dev/|proxy=|run-history|stream/"
+    r"|vibe-|undo-vibe-edit)|^(?:/embed)?/monitoring(?:/|$)"
+)
+
+
+class DenyPathsMiddleware:
+    """404 JSON for every path matching `pattern`, before any handler sees the request."""
+
+    def __init__(self, app: ASGIApp, pattern: re.Pattern[str] = UNUSED_UI_ROUTES):
+        self.app = app
+        self.pattern = pattern
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.pattern.search(scope["path"]):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            response = SafeJSONResponse({"error": "not_found", "message": "Not found."}, status_code=404)
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)

@@ -50,6 +50,7 @@ class Aspect:
     cues: tuple[Cue, ...]
     hedge_pos: bool = True  # the conditional weakens positive claims
     any_pos: bool = False  # an existence claim: a source holds it as soon as one relevant sentence says so
+    margin: float = 0.05  # how far below the best sentence on the aspect a source's sentence may fall
     skip: str | None = None  # sentences matching this are not about the aspect
     reported: str | None = None  # positive cues in a clause matching this are someone else's claim
     mitigate: str | None = None  # negative cues in a sentence matching this are mild ("rougeur transitoire")
@@ -92,7 +93,7 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"n'ont pas toutes un effet positif", -1, 1.0, False),
             C(r"encore mal connus", -1, 1.0, False),
             C(r"pas de rejet|absence d'immunogenicite|meilleure immunogenicite", +1, 1.0, False),
-            C(r"pas de tumorogenicite", +1, 1.0, False),
+            C(r"pas de tumorogenicite", +1, 0.7, False),
             C(r"sans risque", +1, 1.0, False),
             C(r"\btoleran\w*|\btolere\w*", +1),
             C(r"comme surs\b|\bsans danger\b|securite d'utilisation", +1),
@@ -110,7 +111,8 @@ ASPECTS: tuple[Aspect, ...] = (
                 -1,
                 0.5,
             ),
-            C(r"contre-indications?|deconseill\w*", -1, 0.5),
+            # precautions (who should not use it) are given by every source: not a stance on safety
+            C(r"contre-indications?|deconseill\w*", 0),
             C(r"\bsecurite\b|\bsurete\b", 0),
         ),
         hedge_pos=False,
@@ -214,6 +216,7 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"proliferation des cellules cancereuses|tumorogenicite", -1, 1.0),
             C(r"\bcancer\w*|\btum(?:eur|or|o)\w*|\bmetasta\w*|\boncolog\w*", 0),
         ),
+        margin=0.12,  # few, specific sentences: every one is on the aspect
         hedge_pos=False,
         # cancer biology and cancer treatment research are not a risk of the cosmetic use
         skip=r"secrete\w* par (?:des|les) cellules|dans ce cas|inhib\w*|diagnostic|biomarqueurs|prevenir|marquage",
@@ -266,6 +269,7 @@ ASPECTS: tuple[Aspect, ...] = (
             ),
             C(r"\binject\w*|\bpiqure\w*", 0),
         ),
+        margin=0.12,  # few, specific sentences: every one is on the aspect
         hedge_pos=False,
         any_pos=True,
         skip=_PRP + r"|intradermal",
@@ -284,6 +288,7 @@ ASPECTS: tuple[Aspect, ...] = (
             C(r"micro-injections d'exosomes", -1, 1.0, False),
             C(r"\bmicroneedling\b|\bapplication topique\b", 0),
         ),
+        margin=0.12,  # few, specific sentences: every one is on the aspect
         hedge_pos=False,
         skip=_PRP,
     ),
@@ -303,7 +308,7 @@ _REMEDY = re.compile(
     r"|prevention|en cas de|cas de)\b"
 )
 _HEDGE = re.compile(
-    r"\b\w+(?:rait|raient)\b|\bsembl\w*|\bsuggere\w*|\bpourrai\w*|\bhypothese\b|\bpotentiel\w*|\bdevraient\b"
+    r"\b\w+(?:rait|raient)\b|\bsembl\w*|\bsuggere\w*|\bpourrai\w*|\bhypothese\b|\bdevraient\b"
     r"|\bpremier(?:e|es|s)? (?:etudes|observations|retours)\b|\brapportent\b"
 )
 
@@ -333,6 +338,12 @@ class Reading:
     neg: float = 0.0
     hedged: bool = False  # the positive side is only conditional or hedged
     cls: str = NONE  # pos | neg | mixed | none
+
+    pos_firm: float = 0.0  # unhedged positive weight
+
+    @property
+    def strength(self) -> float:
+        return abs(self.pos - self.neg)
 
     @property
     def polarity(self) -> float:
@@ -369,7 +380,7 @@ def read(sentence: str, aspect: Aspect, t: str | None = None) -> Reading:
                 if _NEGATORS.search(" ".join(before)) or _POST_NEG.match(after):
                     sign = -sign
             w = cue.weight
-            if sign < 0 and cue.negatable and _REMEDY.search(" ".join(t[cs : m.start()].split()[-6:])):
+            if sign < 0 and cue.negatable and _REMEDY.search(" ".join(t[: m.start()].split()[-8:])):
                 w = 0.0
             if sign < 0 and aspect.mitigate and re.search(aspect.mitigate, t):
                 w *= 0.3
@@ -393,6 +404,7 @@ def read(sentence: str, aspect: Aspect, t: str | None = None) -> Reading:
     if qualified:
         pos_firm, pos_hedged = 0.0, pos_hedged + pos_firm
     r.pos = pos_firm + 0.5 * pos_hedged
+    r.pos_firm = pos_firm
     r.neg = neg
     r.hedged = pos_hedged > 0 and pos_firm == 0
     r.cls = _classify(pos_firm, pos_hedged, neg)

@@ -1,11 +1,8 @@
-"""HTTP plumbing of the web app: JSON errors, security headers, body size and rate limits."""
+"""HTTP plumbing of the web app: JSON errors, security headers and the request body size limit."""
 
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections import deque
 from urllib.parse import urlsplit
 
 from fastapi.responses import JSONResponse
@@ -129,30 +126,3 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
-
-
-class RateLimiter:
-    """At most `per_minute` hits per key in any 60 s window; 0 or less turns it off."""
-
-    def __init__(self, per_minute: int, window: float = 60.0):
-        self.per_minute = per_minute
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, now: float | None = None) -> int:
-        """Records a hit; returns 0 when allowed, else the seconds to wait."""
-        if self.per_minute <= 0:
-            return 0
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            q = self._hits.setdefault(key, deque())
-            while q and q[0] <= now - self.window:
-                q.popleft()
-            if len(q) >= self.per_minute:
-                return max(1, int(q[0] + self.window - now + 0.999))
-            q.append(now)
-            if len(self._hits) > 10_000:  # forget idle clients
-                for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
-                    del self._hits[k]
-            return 0
