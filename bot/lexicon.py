@@ -103,11 +103,72 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
+# English words of the domain and the French words the documents use for them, so that
+# lexical search also works for questions asked in English.
+ENGLISH: dict[str, str] = {
+    "dna": "ADN",
+    "rna": "ARN",
+    "protein proteins": "protéines",
+    "lipid lipids": "lipides",
+    "vesicle vesicles": "vésicules",
+    "cell cells": "cellules",
+    "stem": "souches",
+    "nanometer nanometers nanometre nanometres nm": "nanomètres nm",
+    "diameter": "diamètre",
+    "country countries": "pays",
+    "research": "recherche",
+    "publish published publications": "publient publications",
+    "doctor dermatologist": "dermatologue médecin",
+    "clinic": "clinique",
+    "practitioner": "praticienne",
+    "wound wounds healing heal": "cicatrisation plaies",
+    "inflammation inflammatory": "inflammation",
+    "collagen": "collagène",
+    "elastin": "élastine",
+    "pigmentation spots": "pigmentaires taches mélanine",
+    "pores": "pores",
+    "redness": "rougeurs",
+    "density thickness": "densité épaisseur",
+    "follicle follicles": "follicules",
+    "growth regrowth grow": "repousse croissance pousse",
+    "storage store stored freeze frozen temperature": "conservation -80 °C lyophilisation",
+    "purify purification isolate isolation": "purifier isolement ultracentrifugation",
+    "detect detection measure": "détection caractériser",
+    "marker markers biomarker": "marqueurs biomarqueurs",
+    "diagnosis diagnostic": "diagnostique",
+    "brain": "cérébrales",
+    "blood": "sang",
+    "urine": "urines",
+    "cord umbilical": "cordon ombilical",
+    "fat adipose": "adipeux adipocytaires",
+    "bone marrow": "moelle osseuse",
+    "rose damask": "rose Damas",
+    "salmon": "saumon",
+    "bacteria bacterial": "bactérienne bactéries",
+    "month months": "mois",
+    "week weeks": "semaines",
+    "year years": "an ans",
+    "price": "€",
+    "europe european": "européenne Union",
+    "united states usa america": "États-Unis",
+    "korea korean": "Corée",
+    "uk britain": "Royaume-Uni",
+    "contraindication contraindications": "contre-indications",
+    "autoimmune": "auto-immunes",
+    "diabetes diabetic": "diabétiques",
+    "anaesthetic numbing": "anesthésiante",
+    "laser lasers": "laser lasers",
+    "peel peels peeling": "peelings",
+    "massage": "massage",
+    "trend fashion hype social media tiktok": "mode tendance TikTok réseaux sociaux",
+    "transplant graft grafts surgery": "greffes chirurgicale",
+}
+
+
 @lru_cache(maxsize=1)
 def _index() -> list[tuple[frozenset[str], list[str]]]:
-    return [
-        (frozenset(content_tokens(triggers)), content_tokens(words)) for triggers, words in GROUPS.values()
-    ]
+    pairs = list(GROUPS.values()) + list(ENGLISH.items())
+    return [(frozenset(content_tokens(triggers)), content_tokens(words)) for triggers, words in pairs]
 
 
 def expand(tokens: list[str]) -> list[str]:

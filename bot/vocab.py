@@ -13,6 +13,10 @@ GENERIC = frozenset(
         quelles lequel laquelle chez moi toi nous vrai faux oui non svp merci bonjour dire expliquer
         savoir connaître comprendre voir venir mettre prendre donner aider conseiller penser croire
         fois jour jours semaine mois an ans année années vendre vendu vendus bon bonne bien meilleur
+        recevoir obtenir commencer arrêter continuer essayer choisir trouver chercher demander
+        répondre attendre rester devenir sembler paraître laisser passer porter changer garder montrer
+        parler aller venir sortir entrer arriver partir revenir tenir suivre vivre mettre rendre
+        fait faits faite faites
         mieux mauvais grand petit"""
     )
 )
