@@ -58,6 +58,8 @@ class Bot:
         )
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
+        if self.kb.sentences:
+            self.kb.sentence_tokens(0)  # fill the token cache before the first question
         self._disagree = _load_disagree(self.kb, strict=self.stores.built)
         self._index_ok = True  # False after the vector store failed: re-open it on the next request
         self.load_seconds = time.perf_counter() - t0

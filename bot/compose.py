@@ -15,7 +15,6 @@ from .kb import KB
 from .lexicon import covered
 from .models import Citation, Disagreement, SourceProfile, Statement
 from .retrieve import Hit
-from .text import content_tokens
 from .vocab import GENERIC
 
 MIN_SENTENCE_CHARS = 25
@@ -70,7 +69,7 @@ def pick_sentences(
                 or _is_table_header(kb, s)
             ):
                 continue
-            toks = set(content_tokens(s.text))
+            toks = kb.sentence_tokens(i)
             overlap = sum(w for t, w in weights.items() if covered(t, toks)) / total
             score = float(sims[i]) + LEXICAL_WEIGHT * overlap - 0.002 * rank
             cands.append(Pick(i, score, h, overlap))

@@ -51,5 +51,26 @@ class KB:
         """Query-sentence similarity with the shared topical part removed (sharper ranking)."""
         return self.sentence_vecs @ qvec - CENTERING * self.sentence_base
 
+    def sentence_tokens(self, i: int) -> frozenset[str]:
+        """Content lemmas of sentence i, computed once."""
+        cache = self.extra.get("_stoks")
+        if cache is None:
+            from .text import content_tokens
+
+            cache = self.extra["_stoks"] = [frozenset(content_tokens(s.text)) for s in self.sentences]
+        return cache[i]
+
+    def passage_tokens(self, pid: str) -> frozenset[str]:
+        """Content lemmas of a passage with its headings, computed once."""
+        cache = self.extra.get("_ptoks")
+        if cache is None:
+            from .text import content_tokens
+
+            cache = self.extra["_ptoks"] = {
+                p.id: frozenset(content_tokens(" ".join(p.heading_path) + " " + p.text))
+                for p in self.passages.values()
+            }
+        return cache[pid]
+
     def passage_row(self, pid: str) -> int:
         return self.extra.setdefault("_rows", {p: i for i, p in enumerate(self.passage_order)})[pid]

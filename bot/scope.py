@@ -16,7 +16,7 @@ import numpy as np
 from .kb import KB
 from .lexicon import covered, maps_to_documents
 from .retrieve import Hit
-from .text import content_tokens, fold
+from .text import fold
 from .vocab import GENERIC
 
 # Words that put a question in the documents' domain (folded, prefix match).
@@ -155,7 +155,7 @@ class Scope:
         self._sugg = {lang: (qs, kb.embedder.queries(qs)) for lang, qs in SUGGESTIONS.items()}
         vocab: set[str] = set()
         for p in kb.passages.values():
-            vocab.update(content_tokens(" ".join(p.heading_path) + " " + p.text))
+            vocab.update(kb.passage_tokens(p.id))
         self.vocab = vocab
         self._long_vocab = [v for v in vocab if len(v) >= 5]
 
@@ -172,7 +172,7 @@ class Scope:
         unknown_share = len(unknown) / len(specific) if specific and lang == "fr" else 0.0
         top_text: set[str] = set()
         for h in hits[:4]:
-            top_text.update(content_tokens(" ".join(h.passage.heading_path) + " " + h.passage.text))
+            top_text.update(self.kb.passage_tokens(h.passage.id))
         coverage = (sum(covered(t, top_text) for t in specific) / len(specific)) if specific else 1.0
         vague = (not specific and best < 0.85) or (specific and coverage < 0.34)
         if not on_topic and (
