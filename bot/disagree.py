@@ -277,7 +277,10 @@ def claims_path(kb=None) -> Path:
 
 
 def load_claims(path: Path | None = None) -> list[dict]:
-    data = yaml.safe_load((path or claims_path()).read_text(encoding="utf-8")) or []
+    path = path or claims_path()
+    if not path.exists():  # a corpus without an evidence map: the detectors alone
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if isinstance(data, dict):
         data = data.get("disagreements", [])
     if not isinstance(data, list):

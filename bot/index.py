@@ -174,9 +174,16 @@ def _open_checked(client, settings, fp, embedder, n_passages, n_sentences) -> tu
             log.warning("index vectors do not match their ids: rebuilding")
             return None
         return ps, ss
-    except Exception as exc:  # missing or unreadable collection: rebuild
+    except BaseException as exc:  # missing or unreadable collection: rebuild
+        if not _store_error(exc):
+            raise
         log.info("index not usable (%s)", exc)
         return None
+
+
+def _store_error(exc: BaseException) -> bool:
+    """Chroma's native layer reports some corruptions as a Rust panic, which is not an Exception."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _finds_itself(store: Chroma, n: int = 3) -> bool:
@@ -262,7 +269,9 @@ def _open_local(settings, index_dir: Path, fp, embedder, n_passages, n_sent):
         return None
     try:
         client = _client(settings, index_dir)
-    except Exception as exc:  # corrupted sqlite or segments: rebuild
+    except BaseException as exc:  # corrupted sqlite or segments: rebuild
+        if not _store_error(exc):
+            raise
         log.warning("index at %s is unreadable (%s): rebuilding", index_dir, exc)
         _release(index_dir)
         return None

@@ -73,4 +73,7 @@ class KB:
         return cache[pid]
 
     def passage_row(self, pid: str) -> int:
-        return self.extra.setdefault("_rows", {p: i for i, p in enumerate(self.passage_order)})[pid]
+        rows = self.extra.get("_rows")
+        if rows is None:
+            rows = self.extra["_rows"] = {p: i for i, p in enumerate(self.passage_order)}
+        return rows[pid]

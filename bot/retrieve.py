@@ -51,12 +51,17 @@ class Retriever:
         self._sentence_rows = np.array([rows[s.passage_id] for s in kb.sentences], dtype=np.int64)
 
     def dense_ranked(self, qvec: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Nearest passages from the vector store (a real query to Chroma)."""
+        """Nearest passages from the vector store (a real query to Chroma).
+
+        Only ids and distances are fetched: the passage texts are already in memory.
+        """
         try:
-            res = self.store.similarity_search_by_vector_with_relevance_scores(qvec.tolist(), k=k)
+            res = self.store._collection.query(
+                query_embeddings=[qvec.tolist()], n_results=k, include=["distances"]
+            )
         except Exception as exc:  # connection refused, server gone, collection dropped
             raise IndexUnavailable(str(exc)) from exc
-        return [(doc.metadata["passage_id"], 1.0 - float(dist)) for doc, dist in res]
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def sentence_max(self, sims: np.ndarray) -> np.ndarray:
         """Per passage, the best score among its sentences."""

@@ -15,6 +15,7 @@ from bot.text import is_verbatim
 from bot.web_service import ChatService
 
 PHARMACY = "https://pharmacie-des-tilleuls.example"
+CLIENT = ("127.0.0.1", 50000)  # a real IPv4 peer, as behind uvicorn
 CONTRACT_KEYS = {"id", "question", "language", "status", "answer_markdown", "statements", "citations"}
 CONTRACT_KEYS |= {"disagreements", "timings_ms"}
 
@@ -22,7 +23,7 @@ CONTRACT_KEYS |= {"disagreements", "timings_ms"}
 @pytest.fixture(scope="module")
 def client(bot):
     settings = get_settings().model_copy(update={"allowed_origins": [PHARMACY, "javascript:alert(1)"]})
-    with TestClient(create_app(settings, ChatService(bot=bot))) as c:
+    with TestClient(create_app(settings, ChatService(bot=bot)), client=CLIENT) as c:
         yield c
 
 
@@ -43,7 +44,9 @@ class FakeBot:
 
 def fake_client(bot: FakeBot, **overrides) -> TestClient:
     settings = get_settings().model_copy(update=overrides)
-    return TestClient(create_app(settings, ChatService(bot=bot)), raise_server_exceptions=False)
+    return TestClient(
+        create_app(settings, ChatService(bot=bot)), raise_server_exceptions=False, client=CLIENT
+    )
 
 
 def assert_clean_error(r, status: int):
