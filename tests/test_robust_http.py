@@ -7,6 +7,7 @@ the token buckets and client identification also get small unit tests.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import secrets
 from pathlib import Path
 
@@ -183,7 +184,7 @@ def test_rate_limit_middleware_is_asgi_and_only_counts_work():
             await call("GET", "/api/ask"),
         ]
 
-    (s1, _), (s2, h2), (s3, _) = asyncio.run(run())
+    (s1, _), (s2, h2), (s3, _) = _run_in_fresh_loop(run)
     assert (s1, s2, s3) == (200, 429, 200)
     assert int(h2[b"retry-after"]) >= 1 and h2[b"content-type"].startswith(b"application/json")
 
@@ -362,3 +363,9 @@ def test_openapi_documents_the_limits(client):
     spec = client.get("/openapi.json").json()
     responses = spec["paths"]["/api/ask"]["post"]["responses"]
     assert {"413", "422", "429", "503"} <= set(responses)
+
+
+def _run_in_fresh_loop(make_coro):
+    """Run a coroutine on its own loop in a worker thread (a browser test may own this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
