@@ -196,7 +196,10 @@ def compose_disagreements(
     statements = [Statement(kind="framing", text=head, section="disagreement")]
     md = [f"### ⚖️ {head}", ""]
     for d in disagreements:
-        statements.append(Statement(kind="framing", text=f"{d.topic} — {d.summary}", section="disagreement"))
+        # the statement names the topic only; the summary (who says what) stays in the
+        # disagreement itself, so that no statement carries a claim that is not a quote
+        topic = f"On {d.topic}:" if lang == "en" else f"Sur {d.topic} :"
+        statements.append(Statement(kind="framing", text=topic, section="disagreement"))
         md.append(f"**{md_escape(d.topic)}** — {md_escape(d.summary)}")
         for pos in d.positions:
             src = kb.sources[pos.source_id]
