@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test index lint eval bench load clean
+.PHONY: run test index lint eval bench load browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ eval: $(VENV)/.deps
 
 bench: $(VENV)/.deps
 	$(BIN)/python -m eval.bench
+
+load: $(VENV)/.deps
+	$(BIN)/python -m eval.load
+
+browser: $(VENV)/.test-deps
+	$(BIN)/python -m bot index
+	$(BIN)/pytest -q -m browser
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check bot eval tests app.py
