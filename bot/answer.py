@@ -182,16 +182,17 @@ class Bot:
         cover = guard.message("coverage", lang)
         suggestions = self.scope.suggestions(qvec, lang)
         head = "Vous pouvez par exemple demander :" if lang == "fr" else "You could ask, for example:"
-        md = [text, "", cover, "", head, *[f"- {q}" for q in suggestions]]
+        note = NOTE_EN if lang == "en" else NOTE_FR
+        md = [text, "", cover, "", head, *[f"- {q}" for q in suggestions], "", f"_{note}_"]
         statements = [
             Statement(kind="framing", text=text, section="refusal"),
             Statement(kind="framing", text=cover, section="refusal"),
             Statement(kind="framing", text=head + " " + " / ".join(suggestions), section="refusal"),
         ]
         if referral:
-            note = guard.message("referral", lang)
-            statements.append(Statement(kind="framing", text=note, section="referral"))
-            md += ["", f"**{note}**"]
+            advice = guard.message("referral", lang)
+            statements.append(Statement(kind="framing", text=advice, section="referral"))
+            md[-2:-2] = ["", f"**{advice}**"]
         return Answer(
             id=qid,
             question=display,

@@ -84,7 +84,7 @@ FOLLOW_UP = re.compile(
 )
 
 HEALTH = re.compile(
-    r"enceinte|grossesse|allait|bébé|nourrisson|post-partum|maladie|malade|traitement en cours|médicament|"
+    r"enceinte|grossesse|accouch|allait|bébé|nourrisson|post-partum|maladie|malade|traitement en cours|médicament|"
     r"medicament|anticoagul|cortico|isotr[ée]tino|roaccutane|chimio|diab[éèe]t|cancer|lupus|auto-?immun|"
     r"thyro|allerg|immunod|vih|hépatite|eczéma|eczema|psoriasis|rosacée|dermatite|herpès|herpes|infection|"
     r"plaie|lésion|hypertension|cardiaque|rénal|insuffisance|épilep|asthme|anémi|carence|hormon|"
