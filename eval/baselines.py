@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from bot.models import Answer, Citation, Statement
+from bot.compose import Citations
+from bot.models import Answer, Statement
 from bot.text import detect_language
 
 CITED = 4  # passages shown, as in the usual LangChain "k=4" retriever
@@ -32,21 +33,10 @@ class NaiveRAG:
         docs = self.store.similarity_search_with_relevance_scores(question, k=RETRIEVED)
         ids = [d.metadata["passage_id"] for d, _ in docs]
         scores = {d.metadata["passage_id"]: float(s) for d, s in docs}
-        citations = []
+        cites = Citations(self.kb)
         for pid in ids[:CITED]:
-            p = self.kb.passages[pid]
-            src = self.kb.sources[p.source_id]
-            citations.append(
-                Citation(
-                    passage_id=pid,
-                    source_id=p.source_id,
-                    source_title=src.title,
-                    text=p.text,
-                    start=p.start,
-                    end=p.end,
-                    score=scores[pid],
-                )
-            )
+            cites.cite(pid, scores[pid])
+        citations = cites.list()
         statements = (
             [Statement(kind="quote", text=citations[0].text, citations=[ids[0]])] if citations else []
         )
