@@ -73,7 +73,7 @@ GROUPS: dict[str, tuple[str, str]] = {
         "injections injection micro-injections",
     ),
     "pain": (
-        "douleur douloureux mal fait mal pain painful hurt",
+        "douleur douloureux mal fait mal painful hurt hurts",
         "douloureuses anesthésiante inconfort",
     ),
     "definition": (

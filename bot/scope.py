@@ -75,6 +75,18 @@ DOMAIN = (
     "follic",
     "pore",
     "rougeur",
+    "chauve",
+    "cout",
+    "prix",
+    "tarif",
+    "price",
+    "cost",
+    "side effect",
+    "effets secondaires",
+    "douleur",
+    "douloureu",
+    "painful",
+    "anesthe",
 )
 
 FOLLOW_UP = re.compile(
@@ -146,7 +158,7 @@ def needs_referral(question: str) -> bool:
 
 class Scope:
     # Calibrated on eval/questions.jsonl (see eval/README.md); the e5 cosine scale is compressed.
-    OFF_TOPIC_MAX = 0.80  # below this, a question without domain words is out of scope
+    OFF_TOPIC_MAX = 0.845  # below this, a question without domain words is out of scope
     ON_TOPIC_MIN = 0.80  # below this even a domain question is not answered by the documents
     UNKNOWN_MAX = 0.34  # share of the question's specific words the documents never use
 
@@ -176,7 +188,9 @@ class Scope:
         coverage = (sum(covered(t, top_text) for t in specific) / len(specific)) if specific else 1.0
         vague = (not specific and best < 0.85) or (specific and coverage < 0.34)
         if not on_topic and (
-            best < self.OFF_TOPIC_MAX or (specific and len(unknown) >= len(specific) / 2) or vague
+            best < self.OFF_TOPIC_MAX
+            or (lang == "fr" and specific and len(unknown) >= len(specific) / 2)
+            or vague
         ):
             # no domain word and little the documents know: not what the bot is for
             status = "out_of_scope"

@@ -73,6 +73,13 @@ def test_out_of_scope_is_refused_with_suggestions(bot):
         assert bot.ask(s).status == "answered", s
 
 
+@pytest.mark.parametrize(
+    "q", ["Quel temps fait-il à Paris ?", "Quelle heure est-il ?", "Who won the 2018 World Cup?"]
+)
+def test_everyday_questions_are_out_of_scope(bot, q):
+    assert bot.ask(q).status == "out_of_scope"
+
+
 def test_on_topic_but_not_covered(bot):
     ans = bot.ask("Quelle marque de sérum aux exosomes acheter en pharmacie ?")
     assert ans.status in ("not_in_sources", "answered")
