@@ -133,14 +133,13 @@ class Bot:
             else None
         )
         if verdict is not None and verdict.status != "answered":
-            ans = self._refusal(qid, display, lang, verdict.status, qvec, scope.needs_referral(q))
-            ans.retrieved = [h.passage.id for h in hits]
-            ans.timings_ms = {**timings, "total": _ms(t0)}
-            return ans
+            return self._refusal(qid, display, lang, verdict.status, qvec, q, hits, timings, t0)
 
         t = time.perf_counter()
         cites = compose.Citations(self.kb, lang)
         picks = compose.pick_sentences(self.kb, hits, qvec, tokens, s.max_quotes, s.max_quotes_per_source)
+        if not picks:  # nothing quotable: say so rather than answer with nothing
+            return self._refusal(qid, display, lang, "not_in_sources", qvec, q, hits, timings, t0)
         statements, md = compose.compose_quotes(self.kb, picks, lang, cites)
         timings["compose"] = _ms(t)
 
@@ -177,7 +176,8 @@ class Bot:
             retrieved=[h.passage.id for h in hits],
         )
 
-    def _refusal(self, qid, display, lang, status, qvec, referral: bool) -> Answer:
+    def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:
+        referral = scope.needs_referral(q)
         text = guard.message(status, lang)
         cover = guard.message("coverage", lang)
         suggestions = self.scope.suggestions(qvec, lang)
@@ -202,6 +202,8 @@ class Bot:
             statements=statements,
             suggestions=suggestions,
             referral=referral,
+            retrieved=[h.passage.id for h in hits],
+            timings_ms={**timings, "total": _ms(t0)},
         )
 
 
