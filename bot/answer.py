@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import compose, guard, lexicon, scope
+from . import compose, disagree, guard, lexicon, scope
 from .corpus import load_documents, load_sources, split_passages
 from .embed import get_embedder
 from .index import IndexUnavailable, ensure_index, fetch_vectors, reopen_index, sentences_of
@@ -60,7 +60,7 @@ class Bot:
         self.scope = scope.Scope(self.kb)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
-        self._disagree = _load_disagree(self.kb, strict=self.stores.built)
+        self._dx = _prepare_disagree(self.kb, strict=self.stores.built)
         self._index_ok = True  # False after the vector store failed: re-open it on the next request
         self.load_seconds = time.perf_counter() - t0
 
@@ -144,11 +144,12 @@ class Bot:
         timings["compose"] = _ms(t)
 
         disagreements = []
-        if self._disagree is not None and s.detect_disagreements:
+        if s.detect_disagreements:
             t = time.perf_counter()
-            mod, dx = self._disagree
             about = f"{prev} {q}" if follow else q
-            disagreements, _extra = mod.find(about, qvec, hits, self.kb, dx, s.use_evidence_map, lang)
+            # the positions' passages are cited by compose_disagreements, so the ids returned
+            # for passages outside the hits are not needed here
+            disagreements, _ = disagree.find(about, qvec, hits, self.kb, self._dx, s.use_evidence_map, lang)
             timings["disagree"] = _ms(t)
         d_statements, d_md = compose.compose_disagreements(self.kb, disagreements, lang, cites)
         statements += d_statements
@@ -207,17 +208,15 @@ class Bot:
         )
 
 
-def _load_disagree(kb: KB, strict: bool):
-    """The disagreement detector and its prepared prototypes.
+def _prepare_disagree(kb: KB, strict: bool):
+    """The disagreement detector's prepared prototypes.
 
     When the index was just built, the evidence map is checked strictly: a
     quote that is not verbatim in its source stops the build, naming the entry.
     """
-    from . import disagree
-
     if strict:
         disagree.validate_claims(kb)
-    return disagree, disagree.prepare(kb)
+    return disagree.prepare(kb)
 
 
 def _clean_id(value: Any) -> str | None:

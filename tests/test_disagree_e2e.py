@@ -94,7 +94,7 @@ def test_english_questions_get_english_labels(any_bot):
 
 def test_positions_beyond_the_retrieved_passages_are_reported(bot):
     """The other side is fetched even when its passage was not retrieved: find returns those passages."""
-    module, dx = bot._disagree
+    module, dx = disagree, bot._dx
     q = "Les exosomes sont-ils bien tolérés ?"
     qvec = bot.kb.embedder.query(q)
     found, extra = module.find(q, qvec, [], bot.kb, dx, True, "fr")
@@ -106,13 +106,13 @@ def test_positions_beyond_the_retrieved_passages_are_reported(bot):
 
 
 def test_the_evidence_map_is_loaded_and_valid(bot):
-    _, dx = bot._disagree
+    dx = bot._dx
     assert dx.claims_error is None
     assert dx.claims and all(len(c.positions) >= 2 for c in dx.claims)
 
 
 def test_the_added_latency_is_small(bot):
-    module, dx = bot._disagree
+    module, dx = disagree, bot._dx
     questions = ["Les exosomes sont-ils bien tolérés ?", "Combien de séances ?", "Is it legal in France?"]
     vecs = [bot.kb.embedder.query(q) for q in questions]
     times = []
