@@ -20,9 +20,9 @@ def main() -> int:
     import uvicorn
 
     from bot import load_bot
-    from bot.api import create_app
     from bot.settings import get_settings
-    from bot.web_service import ChatService
+    from bot.web.app import create_app
+    from bot.web.service import ChatService
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()

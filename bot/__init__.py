@@ -15,8 +15,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from .models import Answer
-from .settings import Settings, get_settings
+from bot.models import Answer
+from bot.settings import Settings, get_settings
 
 __all__ = ["Answer", "Settings", "load_bot"]
 
@@ -26,7 +26,7 @@ _lock = Lock()
 
 def load_bot(settings: Settings | None = None, progress: bool = True):
     """The process-wide bot for these settings; the first call loads (or builds) the index."""
-    from .answer import Bot
+    from bot.answer.pipeline import Bot
 
     settings = settings or get_settings()
     key = settings.model_dump_json()

@@ -7,8 +7,8 @@ import json
 import sys
 import time
 
-from . import load_bot
-from .settings import get_settings
+from bot import load_bot
+from bot.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,21 +37,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _index(force: bool) -> int:
-    from .answer import Bot
+    from bot.answer.pipeline import Bot
 
     settings = get_settings()
     t0 = time.perf_counter()
     if force:
-        from .corpus import load_documents, load_sources, split_passages
-        from .embed import get_embedder
-        from .index import ensure_index
+        from bot.store.corpus import load_documents, load_sources, split_passages
+        from bot.store.embed import get_embedder
+        from bot.store.index import ensure_index
 
         sources = load_sources(settings.corpus_dir)
         docs = load_documents(settings.corpus_dir, sources)
         passages = [p for sid in sources for p in split_passages(sid, docs[sid])]
         ensure_index(settings, get_embedder(settings), sources, docs, passages, force=True)
     bot = Bot(settings)
-    from .disagree import validate_claims
+    from bot.disagree import validate_claims
 
     claims = validate_claims(bot.kb)  # raises, naming the entry, when a quote is not in its source
     state = "rebuilt" if force or bot.stores.built else "up to date"

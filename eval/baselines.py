@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 
-from bot.compose import Citations
+from bot.answer.compose import Citations
+from bot.lang.text import detect_language
 from bot.models import Answer, Statement
-from bot.text import detect_language
 
 CITED = 4  # passages shown, as in the usual LangChain "k=4" retriever
 RETRIEVED = 5  # one more kept in `retrieved`, so recall@5 compares like with like

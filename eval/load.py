@@ -27,9 +27,8 @@ import time
 from pathlib import Path
 
 import httpx
-
-from .metrics import percentile
-from .questions import DEFAULT_QUESTIONS, load_questions
+from bot.metrics import percentile
+from bot.questions import DEFAULT_QUESTIONS, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports"

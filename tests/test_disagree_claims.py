@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from bot.corpus import load_documents, load_sources, split_passages
 from bot.disagree import claims_path, load_claims, validate_claims
+from bot.lang.text import normalize
 from bot.settings import Settings
-from bot.text import normalize
+from bot.store.corpus import load_documents, load_sources, split_passages
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ import time
 import numpy as np
 import pytest
 
-from bot import disagree, load_bot, quantities, stance
+from bot import disagree, load_bot
+from bot.disagree import quantities, stance
+from bot.lang.text import is_verbatim
 from bot.settings import Settings
-from bot.text import is_verbatim
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["with-map", "detector-only"])

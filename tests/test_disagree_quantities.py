@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import quantities as q
-from bot.text import normalize
+from bot.disagree import quantities as q
+from bot.lang.text import normalize
 
 CLEAN = Path(__file__).resolve().parent.parent / "corpus" / "clean"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import stance as st
-from bot.text import normalize
+from bot.disagree import stance as st
+from bot.lang.text import normalize
 
 CLEAN = Path(__file__).resolve().parent.parent / "corpus" / "clean"
 

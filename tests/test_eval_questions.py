@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the package is importable without an install
     sys.path.insert(0, str(ROOT))
 
-from bot.corpus import split_passages  # noqa: E402
-from bot.text import detect_language  # noqa: E402
+from bot.lang.text import detect_language  # noqa: E402
+from bot.store.corpus import split_passages  # noqa: E402
 from eval.metrics import contains_term  # noqa: E402
 from eval.questions import DEFAULT_QUESTIONS, SOURCE_IDS, load_questions  # noqa: E402
 

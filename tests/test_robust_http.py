@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from bot.api import create_app
-from bot.security import RateLimitMiddleware, TokenBuckets, client_key
 from bot.settings import get_settings
-from bot.web_service import ChatService
+from bot.web.app import create_app
+from bot.web.security import RateLimitMiddleware, TokenBuckets, client_key
+from bot.web.service import ChatService
 
 ROOT = Path(__file__).resolve().parent.parent
 PHARMACY = "https://pharmacie-exemple.example"

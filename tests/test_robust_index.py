@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Bot
-from bot.index import MANIFEST
+from bot.answer.pipeline import Bot
 from bot.settings import Settings
+from bot.store.index import MANIFEST
 
 pytestmark = pytest.mark.slow
 
@@ -153,7 +153,7 @@ def test_changed_document_is_rebuilt_and_answered(golden, tmp_path):
 
 CHILD = """
 import json, sys
-from bot.answer import Bot
+from bot.answer.pipeline import Bot
 from bot.settings import Settings
 bot = Bot(Settings(corpus_dir=sys.argv[1], index_dir=sys.argv[2]), progress=False)
 a = bot.ask(sys.argv[3])

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.api import create_app
 from bot.models import Answer
 from bot.settings import get_settings
-from bot.web_service import ChatService
+from bot.web.app import create_app
+from bot.web.service import ChatService
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUSES = {"answered", "not_in_sources", "out_of_scope", "rejected_input"}

@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
-from bot.text import is_verbatim, normalize
-from bot.web_render import render_transcript
+from bot.lang.text import is_verbatim, normalize
+from bot.render.html import render_transcript
 
 MARKER = "ZX-INJECTED-4711"
 XSS = [
@@ -171,7 +171,7 @@ def test_source_view_escapes_document_text(bot):
 
 
 def test_markdown_escape_of_document_text(bot):
-    from bot.compose import md_escape
+    from bot.answer.compose import md_escape
 
     md = md_escape("<b>x</b> [a](javascript:alert(1)) ![i](x) <javascript:alert(1)> & <!-- c -->")
     assert_inert_markdown(md)

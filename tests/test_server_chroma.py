@@ -23,11 +23,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.answer import Bot
-from bot.api import create_app
+from bot.answer.pipeline import Bot
+from bot.lang.text import is_verbatim
 from bot.settings import Settings
-from bot.text import is_verbatim
-from bot.web_service import ChatService
+from bot.web.app import create_app
+from bot.web.service import ChatService
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 

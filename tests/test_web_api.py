@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
+from bot.lang.text import is_verbatim
 from bot.models import Answer
 from bot.settings import get_settings
-from bot.text import is_verbatim
-from bot.web_service import ChatService
+from bot.web.app import create_app
+from bot.web.service import ChatService
 
 PHARMACY = "https://pharmacie-des-tilleuls.example"
 CLIENT = ("127.0.0.1", 50000)  # a real IPv4 peer, as behind uvicorn

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.models import Answer, Citation, Disagreement, Position, SourceProfile, Statement
-from bot.web_render import document_context, find_spans, marked, render_answer, render_transcript
+from bot.render.html import document_context, find_spans, marked, render_answer, render_transcript
 
 SOURCES = {
     "inserm": SourceProfile(

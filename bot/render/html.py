@@ -11,8 +11,9 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 
-from .models import Answer, Citation, Disagreement, SourceProfile
-from .text import normalize
+from bot.lang.text import normalize
+from bot.models import Answer, Citation, Disagreement, SourceProfile
+
 from .web_i18n import EXAMPLES, t
 
 CONTEXT_CHARS = 700  # document text shown on each side of a passage in "voir dans le document"

@@ -12,15 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from . import compose, disagree, guard, lexicon, scope
-from .corpus import load_documents, load_sources, split_passages
-from .embed import get_embedder
-from .index import IndexUnavailable, ensure_index, fetch_vectors, reopen_index, sentences_of
-from .kb import KB
-from .models import Answer, Statement
-from .retrieve import Retriever
-from .settings import Settings
-from .text import content_tokens, detect_language
+from bot import disagree
+from bot.answer import compose, guard, lexicon, scope
+from bot.answer.retrieve import Retriever
+from bot.lang.text import content_tokens, detect_language
+from bot.models import Answer, Statement
+from bot.settings import Settings
+from bot.store.corpus import load_documents, load_sources, split_passages
+from bot.store.embed import get_embedder
+from bot.store.index import IndexUnavailable, ensure_index, fetch_vectors, reopen_index, sentences_of
+from bot.store.kb import KB
 
 log = logging.getLogger(__name__)
 

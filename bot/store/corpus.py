@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .models import Passage, SourceProfile
+from bot.models import Passage, SourceProfile
 
 CHUNKER_VERSION = "3"
 MIN_WORDS = 40
@@ -95,7 +95,7 @@ def _sections(doc: str):
 
 def _split_long(doc: str, unit: _Unit) -> list[_Unit]:
     """Cut a paragraph longer than MAX_WORDS at sentence ends."""
-    from .text import split_sentences
+    from bot.lang.text import split_sentences
 
     text = doc[unit.start : unit.end]
     pieces: list[_Unit] = []

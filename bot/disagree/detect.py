@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from . import disagree_topics as topics
-from . import quantities as qty
-from . import stance as st
-from .models import Disagreement, Position
-from .text import content_tokens, fold, normalize
+from bot.disagree import quantities as qty
+from bot.disagree import stance as st
+from bot.disagree import topics
+from bot.lang.text import content_tokens, fold, normalize
+from bot.models import Disagreement, Position
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def embed_cached(kb, texts: list[str]) -> np.ndarray:
 
 
 def _settings():
-    from .settings import get_settings
+    from bot.settings import get_settings
 
     return get_settings()
 

@@ -12,13 +12,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .models import Answer, SourceProfile
+from bot.models import Answer, SourceProfile
 
 log = logging.getLogger(__name__)
 
 
 def _default_loader():
-    from . import load_bot
+    from bot import load_bot
 
     return load_bot()
 

@@ -1,6 +1,6 @@
 """Shared word lists."""
 
-from .text import content_tokens
+from bot.lang.text import content_tokens
 
 # Words that do not make a question specific (stemmed like the index).
 GENERIC = frozenset(

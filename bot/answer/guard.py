@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Answer, Statement
-from .text import detect_language
+from bot.lang.text import detect_language
+from bot.models import Answer, Statement
 
 MESSAGES = {
     "empty": {

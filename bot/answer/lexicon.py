@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .text import content_tokens
+from bot.lang.text import content_tokens
 
 # notion: (everyday or English trigger words, the documents' words)
 GROUPS: dict[str, tuple[str, str]] = {

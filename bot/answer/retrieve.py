@@ -13,10 +13,10 @@ import numpy as np
 from langchain_chroma import Chroma
 from rank_bm25 import BM25Okapi
 
-from .index import IndexUnavailable
-from .kb import KB
-from .models import Passage
-from .text import content_tokens
+from bot.lang.text import content_tokens
+from bot.models import Passage
+from bot.store.index import IndexUnavailable
+from bot.store.kb import KB
 
 # Rank-fusion weights: the closest sentence is the strongest signal with a small
 # embedding model; whole-passage vectors blur a passage's several topics.

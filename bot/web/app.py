@@ -24,20 +24,20 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
-from .health import Health, check_health  # noqa: E402
-from .index import IndexUnavailable  # noqa: E402
-from .models import Answer, SourceProfile  # noqa: E402
-from .security import DenyPathsMiddleware, RateLimitMiddleware, SafeJSONResponse  # noqa: E402
-from .settings import ROOT, Settings, get_settings  # noqa: E402
-from .web import brand_css, build_ui, theme  # noqa: E402
-from .web_docs import api_docs_html  # noqa: E402
-from .web_http import (  # noqa: E402
+from bot.models import Answer, SourceProfile  # noqa: E402
+from bot.settings import ROOT, Settings, get_settings  # noqa: E402
+from bot.store.index import IndexUnavailable  # noqa: E402
+from bot.web.docs import api_docs_html  # noqa: E402
+from bot.web.health import Health, check_health  # noqa: E402
+from bot.web.http import (  # noqa: E402
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
     error_json,
     origin_of,
 )
-from .web_service import ChatService  # noqa: E402
+from bot.web.security import DenyPathsMiddleware, RateLimitMiddleware, SafeJSONResponse  # noqa: E402
+from bot.web.service import ChatService  # noqa: E402
+from bot.web.ui import brand_css, build_ui, theme  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,6 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
 
 
 def _page_js() -> str:
-    from .web import PAGE_JS
+    from bot.web.ui import PAGE_JS
 
     return PAGE_JS

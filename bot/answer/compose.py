@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kb import KB
-from .lexicon import covered
-from .models import Citation, Disagreement, SourceProfile, Statement
-from .retrieve import Hit
-from .vocab import GENERIC
+from bot.answer.lexicon import covered
+from bot.answer.retrieve import Hit
+from bot.answer.vocab import GENERIC
+from bot.models import Citation, Disagreement, SourceProfile, Statement
+from bot.store.kb import KB
 
 MIN_SENTENCE_CHARS = 25
 LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words found in the sentence

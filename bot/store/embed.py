@@ -14,7 +14,7 @@ from threading import Lock
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .settings import Settings
+from bot.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")

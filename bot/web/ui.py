@@ -15,10 +15,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from .settings import Settings  # noqa: E402
+from bot.render.html import ICONS, esc, render_transcript  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.web.service import ChatService, history_of  # noqa: E402
+
 from .web_i18n import lang_of, t  # noqa: E402
-from .web_render import ICONS, esc, render_transcript  # noqa: E402
-from .web_service import ChatService, history_of  # noqa: E402
 
 log = logging.getLogger(__name__)
 

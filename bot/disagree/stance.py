@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import fold
+from bot.lang.text import fold
 
 POS, NEG, MIXED, NONE = "pos", "neg", "mixed", "none"
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kb import KB
-from .lexicon import covered, maps_to_documents
-from .retrieve import Hit
-from .text import fold
-from .vocab import GENERIC
+from bot.answer.lexicon import covered, maps_to_documents
+from bot.answer.retrieve import Hit
+from bot.answer.vocab import GENERIC
+from bot.lang.text import fold
+from bot.store.kb import KB
 
 # Words that put a question in the documents' domain (folded, prefix match).
 DOMAIN = (

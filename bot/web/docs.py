@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .web_render import esc
+from bot.render.html import esc
 
 EXAMPLE_ASK = {"question": "Les exosomes sont-ils bien tolérés ?", "history": []}
 EXAMPLE_FOLLOW_UP = {

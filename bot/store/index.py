@@ -23,12 +23,12 @@ from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock
 from langchain_chroma import Chroma
 
-from .corpus import corpus_hash, embedding_text
-from .embed import Embedder, LCEmbeddings
-from .kb import Sentence
-from .models import Passage, SourceProfile
-from .settings import Settings
-from .text import split_sentences
+from bot.lang.text import split_sentences
+from bot.models import Passage, SourceProfile
+from bot.settings import Settings
+from bot.store.corpus import corpus_hash, embedding_text
+from bot.store.embed import Embedder, LCEmbeddings
+from bot.store.kb import Sentence
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"

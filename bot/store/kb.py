@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .embed import Embedder
-from .models import Passage, SourceProfile
+from bot.models import Passage, SourceProfile
+from bot.store.embed import Embedder
 
 CENTERING = 0.5
 
@@ -55,7 +55,7 @@ class KB:
         """Content lemmas of sentence i, computed once."""
         cache = self.extra.get("_stoks")
         if cache is None:
-            from .text import content_tokens
+            from bot.lang.text import content_tokens
 
             cache = self.extra["_stoks"] = [frozenset(content_tokens(s.text)) for s in self.sentences]
         return cache[i]
@@ -64,7 +64,7 @@ class KB:
         """Content lemmas of a passage with its headings, computed once."""
         cache = self.extra.get("_ptoks")
         if cache is None:
-            from .text import content_tokens
+            from bot.lang.text import content_tokens
 
             cache = self.extra["_ptoks"] = {
                 p.id: frozenset(content_tokens(" ".join(p.heading_path) + " " + p.text))

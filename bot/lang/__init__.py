@@ -1,0 +1,1 @@
+"""Language data (French and English) and the text helpers that use it."""

@@ -1,0 +1,1 @@
+"""One presentation layer: Markdown and HTML rendered from an Answer's statements."""

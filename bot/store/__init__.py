@@ -1,0 +1,1 @@
+"""The documents and their index: cleaned corpus, passages, embeddings, Chroma."""
