@@ -20,8 +20,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from bot.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions  # noqa: E402
-from bot.runner import SYSTEMS, evaluate  # noqa: E402
+from eval.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions  # noqa: E402
+from eval.runner import SYSTEMS, evaluate  # noqa: E402
 
 from . import gate as gate_mod  # noqa: E402
 from . import report  # noqa: E402

@@ -26,8 +26,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from bot.metrics import percentile  # noqa: E402
-from bot.questions import DEFAULT_QUESTIONS, load_questions  # noqa: E402
+from eval.metrics import percentile  # noqa: E402
+from eval.questions import DEFAULT_QUESTIONS, load_questions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports"

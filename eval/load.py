@@ -27,8 +27,9 @@ import time
 from pathlib import Path
 
 import httpx
-from bot.metrics import percentile
-from bot.questions import DEFAULT_QUESTIONS, load_questions
+
+from eval.metrics import percentile
+from eval.questions import DEFAULT_QUESTIONS, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports"

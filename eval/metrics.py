@@ -6,7 +6,7 @@ aggregates them overall and per question kind, and keeps the ids of the
 questions that failed each metric so a reader can look at them.
 
 Text matching follows the answer contract: verbatim checks use the same
-whitespace and typographic-quote normalisation as the bot (`bot.text`);
+whitespace and typographic-quote normalisation as the bot (`bot.lang.text`);
 term and referral checks also ignore case and accents.
 """
 
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from bot.questions import KINDS, Question
-
 from bot.lang.text import content_tokens, fold, normalize
+from bot.lang.text import is_verbatim as verbatim_in  # the contract's test, the same function the bot uses
 from bot.models import Answer
+from eval.questions import KINDS, Question
 
 K = 5
 REFUSED = ("not_in_sources", "out_of_scope")
@@ -36,12 +36,6 @@ def folded(text: str) -> str:
 def contains_term(text: str, term: str) -> bool:
     t = folded(term)
     return bool(t) and t in folded(text)
-
-
-def verbatim_in(quote: str, passage: str) -> bool:
-    """The contract's verbatim test: whitespace and typographic quotes normalised, case kept."""
-    q = normalize(quote)
-    return bool(q) and q in normalize(passage)
 
 
 def source_of(passage_id: str) -> str:

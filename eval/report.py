@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.metrics import HEADLINE, LOWER_IS_BETTER
-from bot.questions import KINDS
+from eval.metrics import HEADLINE, LOWER_IS_BETTER
+from eval.questions import KINDS
 
 KIND_METRICS = (
     "status_accuracy",

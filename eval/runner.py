@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.metrics import score
-from bot.questions import SOURCE_IDS, Question
-
 from bot.models import Answer
 from bot.settings import Settings
+from eval.metrics import score
+from eval.questions import SOURCE_IDS, Question
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[[str, s
     if name not in SYSTEMS:
         raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
     if SYSTEMS[name] is None:
-        from bot.baselines import NaiveRAG
+        from eval.baselines import NaiveRAG
 
         bot = load_bot(base or Settings(), progress=False)
         naive = NaiveRAG(bot)
