@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test index lint eval bench load browser clean
+.PHONY: run test index lint eval bench load browser schema wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,14 @@ $(BIN)/python:
 
 # Default path: no torch.
 $(VENV)/.deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[eval]'
 	touch $@
 
 # Test path: torch (CPU build, pinned first so nothing pulls CUDA), sentence-transformers,
 # the test tools, and Debian's Chromium for the browser tests.
 $(VENV)/.test-deps: pyproject.toml $(VENV)/.deps
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[st,test]'
+	$(BIN)/pip install -q -e '.[st,test,eval]'
 	command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)
 	touch $@
 
@@ -32,6 +32,14 @@ run: $(VENV)/.deps
 
 index: $(VENV)/.deps
 	$(BIN)/python -m bot index
+
+# The JSON Schema of corpus/claims.yaml, written from its pydantic models (a test checks it is current).
+schema: $(VENV)/.deps
+	$(BIN)/python -c "from bot.disagree.evidence_map import write_schema; print(write_schema())"
+
+# A wheel that ships the corpus, the static files and the language data (`pip install dist/*.whl`).
+wheel: $(VENV)/.deps
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
 
 test: $(VENV)/.test-deps
 	$(BIN)/python -m bot index
@@ -57,4 +65,4 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff format --check bot eval tests app.py
 
 clean:
-	rm -rf .index .pytest_cache
+	rm -rf .index .pytest_cache build dist

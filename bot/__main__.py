@@ -1,18 +1,20 @@
-"""Command line: `python -m bot index` and `python -m bot ask`."""
+"""Command line: `exobot index|ask|serve` (the same as `python -m bot index|ask|serve`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 
 from bot import load_bot
+from bot.errors import BotError
 from bot.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="exobot", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_index = sub.add_parser("index", help="build the index if the corpus or the embedder changed")
     p_index.add_argument("--force", action="store_true", help="rebuild even if up to date")
@@ -20,14 +22,24 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("question", nargs="?", help="the question")
     p_ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p_ask.add_argument("--file", help="JSONL file, one {'question': ..., 'id': ...} per line ('-' = stdin)")
+    sub.add_parser("serve", help="serve the chat, /embed, the REST API and /docs (BOT_HOST, BOT_PORT)")
     args = parser.parse_args(argv)
+    if args.cmd == "ask" and args.file is None and args.question is None:
+        parser.error("give a question or --file")
+    try:
+        return _run(args)
+    except BotError as exc:  # no corpus, no index, a bad evidence map: say which, without a stack trace
+        print(f"exobot: {exc}", file=sys.stderr)
+        return 2
 
+
+def _run(args) -> int:
     if args.cmd == "index":
         return _index(args.force)
+    if args.cmd == "serve":
+        return serve()
     if args.file:
         return _batch(args.file)
-    if args.question is None:
-        parser.error("give a question or --file")
     answer = load_bot().ask(args.question)
     if args.json:
         print(answer.model_dump_json())
@@ -50,15 +62,35 @@ def _index(force: bool) -> int:
         docs = load_documents(settings.corpus_dir, sources)
         passages = [p for sid in sources for p in split_passages(sid, docs[sid])]
         ensure_index(settings, get_embedder(settings), sources, docs, passages, force=True)
-    bot = Bot(settings)
-    from bot.disagree import validate_claims
-
-    claims = validate_claims(bot.kb)  # raises, naming the entry, when a quote is not in its source
+    bot = Bot(settings)  # a fresh build checks the evidence map strictly and raises, naming the entry
+    dx = bot._dx
+    if dx.claims_error:  # an index already up to date: the map was checked on load, and failed
+        print(f"evidence map invalid: {dx.claims_error}", file=sys.stderr)
+        return 1
     state = "rebuilt" if force or bot.stores.built else "up to date"
     print(
         f"index {state}: {len(bot.kb.passages)} passages, {len(bot.kb.sentences)} sentences, "
-        f"{bot.embedder.name}, {len(claims)} evidence-map entries checked, {time.perf_counter() - t0:.1f} s"
+        f"{bot.embedder.name}, {len(dx.claims)} evidence-map entries checked, {time.perf_counter() - t0:.1f} s"
     )
+    return 0
+
+
+def serve() -> int:
+    """Load the bot (building the index on the first run, with its progress), then serve the web app."""
+    import uvicorn
+
+    from bot.web.app import create_app
+    from bot.web.service import ChatService
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    t0 = time.perf_counter()
+    print("Chargement des documents et de l'index…", flush=True)
+    bot = load_bot(settings)
+    print(f"Prêt en {time.perf_counter() - t0:.1f} s.", flush=True)
+    app = create_app(settings, ChatService(bot=bot))
+    print(f"Chat : http://{settings.host}:{settings.port}/   (iframe : /embed/, API : /docs)", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     return 0
 
 

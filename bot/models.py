@@ -36,6 +36,19 @@ class SourceProfile(BaseModel):
     sells_treatment: bool = False
     cites_studies: bool = False
 
+    # the profile's wording in the reader's language (French for any language but English)
+    def name(self, lang: str) -> str:
+        """How a sentence names the source, e.g. "l'Inserm" / "Inserm"."""
+        return self.short_name_en if lang == "en" else self.short_name_fr
+
+    def kind_label(self, lang: str) -> str:
+        """What kind of source it is, e.g. "institut public de recherche"."""
+        return self.kind_label_en if lang == "en" else self.kind_label_fr
+
+    def interest(self, lang: str) -> str:
+        """Its commercial interest in the treatment, as the profile states it."""
+        return self.commercial_interest_en if lang == "en" else self.commercial_interest_fr
+
 
 class Passage(BaseModel):
     """A contiguous span of a cleaned document: the unit that is indexed and cited."""

@@ -5,6 +5,8 @@ The README's settings table lists each one; keep the two in step.
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,15 +14,47 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+# Run from a checkout (the repository with its corpus/), or installed (site-packages, no repository).
+IN_CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "corpus" / "sources.yaml").is_file()
+
+
+def _default_corpus() -> Path:
+    """The checkout's corpus/, else the copy shipped inside the package."""
+    return ROOT / "corpus" if IN_CHECKOUT else PACKAGE / "corpus"
+
+
+def _user_cache() -> Path:
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "exosome-bot"
+
+
+def _default_index() -> Path:
+    """The checkout's .index/, else a user cache folder: never inside site-packages."""
+    return ROOT / ".index" if IN_CHECKOUT else _user_cache() / "index"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
 
     # corpus and index
-    corpus_dir: Path = Field(ROOT / "corpus", description="Folder with sources.yaml, clean/ and raw/.")
-    index_dir: Path = Field(ROOT / ".index", description="Persistent Chroma index folder (git-ignored).")
+    corpus_dir: Path = Field(
+        default_factory=_default_corpus,
+        description="Folder with sources.yaml, clean/, raw/ and claims.yaml. Default: corpus/ of the "
+        "checkout, or the copy installed with the package.",
+    )
+    index_dir: Path = Field(
+        default_factory=_default_index,
+        description="Persistent Chroma index folder. Default: .index/ of the checkout (git-ignored); "
+        "for an installed package, exosome-bot/index in the user cache folder ($XDG_CACHE_HOME or "
+        "~/.cache on Linux).",
+    )
     collection: str = Field("exosomes", description="Chroma collection name prefix.")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = local persistent index.")
     chroma_port: int = Field(8000, description="Chroma server port.")

@@ -25,7 +25,7 @@ class NaiveRAG:
 
     def __init__(self, bot):
         # The bot's own store: a langchain_chroma.Chroma built with the project embedder.
-        self.store = bot.stores.passages
+        self.store = bot.stores.langchain(bot.embedder)
         self.kb = bot.kb
 
     def ask(self, question: str, id: str | None = None) -> Answer:

@@ -220,6 +220,48 @@ def forbid_violations(q: Question, a: Answer) -> list[str]:
     return [s for s in q.forbid if (f := folded(s)) and f in text]
 
 
+def _quotes(a: Answer) -> list[str]:
+    """The quotes of the answer itself (not the disagreement block), in the order the reader sees them."""
+    return [s.text for s in a.statements if s.kind == "quote" and s.section == "answer"]
+
+
+def _all_quotes(a: Answer) -> list[str]:
+    return [s.text for s in a.statements if s.kind == "quote"]
+
+
+def quoted_hit(q: Question, a: Answer) -> bool | None:
+    """Every `quote_terms` string appears in one quote the reader sees (answer or disagreement block)."""
+    if not q.quote_terms or q.expect_status != "answered":
+        return None
+    quotes = _all_quotes(a)
+    return all(any(contains_term(x, t) for x in quotes) for t in q.quote_terms)
+
+
+def first_quote_hit(q: Question, a: Answer) -> bool | None:
+    """The first quote shown holds one of the `quote_terms` (the sentence that answers comes first)."""
+    if not q.quote_terms or q.expect_status != "answered":
+        return None
+    quotes = _quotes(a) or _all_quotes(a)
+    return bool(quotes) and any(contains_term(quotes[0], t) for t in q.quote_terms)
+
+
+def answer_chars(a: Answer) -> int | None:
+    return len(a.answer_markdown) if a.status == "answered" else None
+
+
+def quotes_per_answer(a: Answer) -> int | None:
+    return len(_all_quotes(a)) if a.status == "answered" else None
+
+
+def repeated_quotes(a: Answer) -> int:
+    """Quotes shown more than once in one answer (answer and disagreement block together)."""
+    seen: dict[str, int] = {}
+    for t in _all_quotes(a):
+        k = normalize(t)
+        seen[k] = seen.get(k, 0) + 1
+    return sum(n - 1 for n in seen.values())
+
+
 def latency_ms(a: Answer) -> float | None:
     t = a.timings_ms or {}
     for key in ("total", "wall"):
@@ -311,6 +353,15 @@ HEADLINE = (
     "disagreement_recall",
     "disagreement_f1",
     "false_alarm_rate",
+    "quoted_hit",
+    "first_quote_hit",
+    "near_miss_refused",
+    "colloquial_answered",
+    "conversation_status",
+    "answer_chars_p50",
+    "answer_chars_p90",
+    "quotes_per_answer",
+    "repeated_quotes",
     "referral_rate",
     "referral_strict",
     "must_say",
@@ -318,7 +369,16 @@ HEADLINE = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
-LOWER_IS_BETTER = {"false_alarm_rate", "forbid_violations", "latency_p50_ms", "latency_p95_ms"}
+LOWER_IS_BETTER = {
+    "false_alarm_rate",
+    "forbid_violations",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "answer_chars_p50",
+    "answer_chars_p90",
+    "quotes_per_answer",
+    "repeated_quotes",
+}
 
 
 def score_subset(
@@ -345,6 +405,18 @@ def score_subset(
         (q.id, referral_in_statements(q, a)) for q, a in pairs if q.kind == "advice"
     )
     m["must_say"] = _ratio((q.id, must_say_ok(q, a)) for q, a in pairs)
+    m["quoted_hit"] = _ratio((q.id, quoted_hit(q, a)) for q, a in pairs)
+    m["first_quote_hit"] = _ratio((q.id, first_quote_hit(q, a)) for q, a in pairs)
+    m["near_miss_refused"] = _ratio((q.id, status_ok(q, a)) for q, a in pairs if q.is_near_miss)
+    m["colloquial_answered"] = _ratio((q.id, status_ok(q, a)) for q, a in pairs if q.is_colloquial)
+    m["conversation_status"] = _ratio((q.id, status_ok(q, a)) for q, a in pairs if q.history)
+    chars = [x for _, a in pairs if (x := answer_chars(a)) is not None]
+    m["answer_chars_p50"] = Metric(percentile(chars, 50), den=len(chars))
+    m["answer_chars_p90"] = Metric(percentile(chars, 90), den=len(chars))
+    nq = [x for _, a in pairs if (x := quotes_per_answer(a)) is not None]
+    m["quotes_per_answer"] = Metric(sum(nq) / len(nq) if nq else None, sum(nq), len(nq))
+    rep = [q.id for q, a in pairs if repeated_quotes(a)]
+    m["repeated_quotes"] = Metric(float(len(rep)), len(rep), len(pairs), rep)
     bad = [q.id for q, a in pairs if forbid_violations(q, a)]
     m["forbid_violations"] = Metric(float(len(bad)), len(bad), len(pairs), bad)
     lat = [x for _, a in pairs if (x := latency_ms(a)) is not None]

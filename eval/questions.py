@@ -32,6 +32,23 @@ class Question(BaseModel):
     sides: list[list[str]] = Field(default_factory=list)
     must_say_any: list[str] = Field(default_factory=list)
     forbid: list[str] = Field(default_factory=list)
+    quote_terms: list[str] = Field(default_factory=list)
+    history: list[dict] | None = None
+    gold_sentences: list[str] = Field(default_factory=list)
+    # how the question is written: standard, colloquial, typo, sms, long or followup
+    style: str = "standard"
+    near_miss: bool = False  # a tempting unanswerable question that shares words with the documents
+    disagreement_on_topic: str | None = None  # the aspect a disagreement block should be about
+    language: str | None = None
+    note: str | None = None
+
+    @property
+    def is_near_miss(self) -> bool:
+        return self.near_miss or (self.kind == "unanswerable" and self.expect_status == "refused")
+
+    @property
+    def is_colloquial(self) -> bool:
+        return self.style in ("colloquial", "typo", "sms", "long") and self.expect_status == "answered"
 
     @model_validator(mode="after")
     def _check(self) -> Question:

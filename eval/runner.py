@@ -59,8 +59,8 @@ def settings_for(name: str, base: Settings | None = None) -> Settings:
     return base.model_copy(update=overrides)
 
 
-def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[[str, str], Answer], object]:
-    """A function (question, id) -> Answer for a system, and the bot behind it."""
+def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[..., Answer], object]:
+    """A function (question, id, history) -> Answer for a system, and the bot behind it."""
     from bot import load_bot
 
     if name not in SYSTEMS:
@@ -70,20 +70,20 @@ def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[[str, s
 
         bot = load_bot(base or Settings(), progress=False)
         naive = NaiveRAG(bot)
-        return (lambda text, qid: naive.ask(text, id=qid)), bot
+        return (lambda text, qid, history=None: naive.ask(text, id=qid)), bot
     bot = load_bot(settings_for(name, base), progress=False)
-    return (lambda text, qid: bot.ask(text, id=qid)), bot
+    return (lambda text, qid, history=None: bot.ask(text, history=history, id=qid)), bot
 
 
 def answer_all(
-    ask: Callable[[str, str], Answer], questions: Sequence[Question]
+    ask: Callable[..., Answer], questions: Sequence[Question]
 ) -> tuple[list[Answer], list[str]]:
     """Ask every question; a crash becomes a visible failed answer, never a silent skip."""
     answers, crashed = [], []
     for q in questions:
         t0 = time.perf_counter()
         try:
-            a = ask(q.question, q.id)
+            a = ask(q.question, q.id, q.history)
         except Exception as exc:  # recorded and reported: the run goes on
             log.warning("%s raised %r", q.id, exc)
             crashed.append(q.id)

@@ -2,43 +2,73 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from bot.disagree import claims_path, load_claims, validate_claims
-from bot.lang.text import normalize
+from bot.disagree.evidence_map import SCHEMA_NAME, json_schema, schema_text
+from bot.errors import EvidenceMapInvalid
 from bot.settings import Settings
 from bot.store.corpus import load_documents, load_sources, split_passages
+from bot.store.index import sentences_of
 
 
 @pytest.fixture(scope="module")
 def kb():
-    """Sources, cleaned documents and passages: all that validation needs (no index)."""
+    """Sources, cleaned documents, passages and sentences: all that validation needs (no index)."""
     corpus = Settings().corpus_dir
     sources = load_sources(corpus)
     documents = load_documents(corpus, sources)
     passages = [p for sid in sources for p in split_passages(sid, documents[sid])]
-    return SimpleNamespace(sources=sources, documents=documents, passages={p.id: p for p in passages})
+    sentences = sentences_of(passages)
+    by_passage: dict[str, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_passage.setdefault(s.passage_id, []).append(i)
+    return SimpleNamespace(
+        sources=sources,
+        documents=documents,
+        passages={p.id: p for p in passages},
+        sentences=sentences,
+        passage_sentences=by_passage,
+    )
 
 
 def test_every_quote_of_the_map_is_verbatim_in_its_passage(kb):
-    entries = validate_claims(kb)
-    assert len(entries) >= 10
-    for e in entries:
-        assert len({p["source_id"] for p in e["positions"]}) >= 2, e["id"]
-        for p in e["positions"]:
-            passage = kb.passages[p["passage_id"]]
-            assert passage.source_id == p["source_id"]
-            assert normalize(p["quote"]) in normalize(passage.text), (e["id"], p["quote"])
+    claims = validate_claims(kb)
+    assert len(claims) >= 10
+    for c in claims:
+        assert len({p.source_id for p in c.positions}) >= 2, c.id
+        for p in c.positions:
+            passage = kb.passages[p.passage_id]
+            assert passage.source_id == p.source_id
+            assert p.quote in passage.text, (c.id, p.quote)  # the map's quote, as the passage writes it
+            assert p.sentences, (c.id, p.quote)  # the quote covers at least one sentence
+            assert all(kb.sentences[i].passage_id == p.passage_id for i in p.sentences)
 
 
 def test_the_map_describes_documents_not_questions():
     for e in load_claims():
         for key in ("topic_fr", "topic_en", "summary_fr", "summary_en"):
-            assert "?" not in e[key], (e["id"], key)
-        assert e["summary_fr"].strip().endswith(".") and e["summary_en"].strip().endswith(".")
+            assert "?" not in getattr(e, key), (e.id, key)
+        assert e.summary_fr.strip().endswith(".") and e.summary_en.strip().endswith(".")
+
+
+def test_the_written_json_schema_is_the_models_schema():
+    """corpus/claims.schema.json is current: run `make schema` after changing the models."""
+    written = claims_path().with_name(SCHEMA_NAME)
+    assert written.read_text(encoding="utf-8") == schema_text()
+    assert json.loads(schema_text()) == json_schema()
+    assert claims_path().read_text(encoding="utf-8").startswith(f"# yaml-language-server: $schema={SCHEMA_NAME}")
+
+
+def test_an_unknown_field_is_refused(kb, tmp_path):
+    entries = _entries()
+    entries[0]["positions"][0]["stance-fr"] = "typo"
+    with pytest.raises(EvidenceMapInvalid, match="unknown field 'stance-fr'"):
+        validate_claims(kb, _write(tmp_path, entries))
 
 
 def _write(tmp_path, entries) -> object:
@@ -57,7 +87,7 @@ def test_a_quote_not_in_the_document_names_the_entry(kb, tmp_path):
     bad["positions"][0]["quote"] = (
         bad["positions"][0]["quote"].replace("exosomes", "exosomes miracles", 1) + " Garanti."
     )
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(EvidenceMapInvalid) as err:
         validate_claims(kb, _write(tmp_path, entries))
     assert bad["id"] in str(err.value) and "verbatim" in str(err.value)
 
@@ -65,7 +95,7 @@ def test_a_quote_not_in_the_document_names_the_entry(kb, tmp_path):
 def test_a_quote_from_another_source_is_refused(kb, tmp_path):
     entries = _entries()
     entries[0]["positions"][0]["source_id"] = "clinique"  # a dermatologist's sentence given to the clinic
-    with pytest.raises(ValueError, match=entries[0]["id"]):
+    with pytest.raises(EvidenceMapInvalid, match=entries[0]["id"]):
         validate_claims(kb, _write(tmp_path, entries))
 
 
@@ -82,7 +112,7 @@ def test_a_quote_across_two_passages_is_refused(kb, tmp_path):
         "stance_en": "x",
         "quote": spanning,
     }
-    with pytest.raises(ValueError, match="passage"):
+    with pytest.raises(EvidenceMapInvalid, match="passage"):
         validate_claims(kb, _write(tmp_path, entries))
 
 
@@ -99,5 +129,5 @@ def test_a_quote_across_two_passages_is_refused(kb, tmp_path):
 def test_malformed_entries_are_refused(kb, tmp_path, break_it, message):
     entries = _entries()
     break_it(entries)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(EvidenceMapInvalid, match=message):
         validate_claims(kb, _write(tmp_path, entries))

@@ -86,7 +86,7 @@ def test_english_questions_get_english_labels(any_bot):
     ans = any_bot.ask("Are exosome treatments safe?")
     assert ans.disagreements
     english_topics = {a.topic_en for a in stance.ASPECTS} | {t[1] for t in disagree.MEASURE_TOPIC.values()}
-    english_topics |= {e["topic_en"] for e in disagree.load_claims()} | {disagree.LEGAL_TOPIC[1]}
+    english_topics |= {e.topic_en for e in disagree.load_claims()} | {disagree.LEGAL_TOPIC[1]}
     for d in ans.disagreements:
         assert d.topic in english_topics
         for p in d.positions:
@@ -94,13 +94,12 @@ def test_english_questions_get_english_labels(any_bot):
 
 
 def test_positions_beyond_the_retrieved_passages_are_reported(bot):
-    """The other side is fetched even when its passage was not retrieved: find returns those passages."""
+    """The other side is found even when its passage was not retrieved, and the answer cites it."""
     module, dx = disagree, bot._dx
     q = "Les exosomes sont-ils bien tolérés ?"
     qvec = bot.kb.embedder.query(q)
-    found, extra = module.find(q, qvec, [], bot.kb, dx, True, "fr")
+    found = module.find(q, qvec, [], bot.kb, dx, True, "fr")
     assert found
-    assert set(extra) == {p.passage_id for d in found for p in d.positions}
     ans = bot.ask(q)
     cited = {c.passage_id for c in ans.citations}
     assert {p.passage_id for d in ans.disagreements for p in d.positions} <= cited

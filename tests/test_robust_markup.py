@@ -171,7 +171,7 @@ def test_source_view_escapes_document_text(bot):
 
 
 def test_markdown_escape_of_document_text(bot):
-    from bot.answer.compose import md_escape
+    from bot.render.markdown import md_escape
 
     md = md_escape("<b>x</b> [a](javascript:alert(1)) ![i](x) <javascript:alert(1)> & <!-- c -->")
     assert_inert_markdown(md)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.models import Answer, Citation, Disagreement, Position, SourceProfile, Statement
-from bot.render.html import document_context, find_spans, marked, render_answer, render_transcript
+from bot.render.context import document_context, find_spans, marked
+from bot.render.html import render_answer, render_transcript
+from bot.render.messages import message
+
+pytestmark = pytest.mark.unit  # pure rendering: no model, no index
 
 SOURCES = {
     "inserm": SourceProfile(
@@ -172,7 +177,7 @@ def test_refusal_offers_clickable_chips_and_drops_the_spelled_out_list():
 
 def test_refusal_without_text_still_says_what_is_covered():
     html = render_answer(Answer(question="x", status="not_in_sources"), 0, SOURCES, DOCS, "fr")
-    assert "ne répondent pas" in html and "Je réponds seulement" in html and 'class="chip"' in html
+    assert "ne répondent pas" in html and "Je cite cinq documents" in html and 'class="chip"' in html
 
 
 def test_referral_is_shown_once():
@@ -274,3 +279,28 @@ def test_written_out_disagreement_is_not_repeated_in_the_answer_text():
     assert "institut public de recherche) — prudent" not in body and "mal connus" not in body
     assert "Parlez-en à votre pharmacien." in body
     assert html.count('class="disagree"') == 1
+
+
+def test_referral_fallback_is_the_one_referral_of_the_catalogue():
+    ans = answered()
+    ans.referral = True
+    html = render_answer(ans, 0, SOURCES, DOCS, "en")
+    assert "This is not personal medical advice" in html
+    assert message("referral", "en").startswith("This is not personal medical advice")
+
+
+def test_profile_fields_follow_the_language():
+    inserm = SOURCES["inserm"]
+    assert (inserm.name("fr"), inserm.name("en")) == ("l'Inserm", "Inserm")
+    assert inserm.kind_label("en") == "public research institute"
+    assert inserm.kind_label("de") == "institut public de recherche"  # French for any other language
+    assert (inserm.interest("fr"), inserm.interest("en")) == ("Aucun", "None")
+
+
+def test_disagreement_badges_take_their_colour_from_the_profile():
+    ans = answered()
+    side = ans.disagreements[0].positions[0]
+    side.source_kind = "institut public de recherche"  # a label, as the detector writes it
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    block = html[html.index('class="disagree"') :]
+    assert "badge kind-public" in block and "badge kind-commercial" in block and "kind-other" not in block

@@ -1,7 +1,9 @@
 """Extractive answers: pick the sentences that answer, quote them verbatim, cite them.
 
-Framing strings are the only words the bot writes itself; they name who
-speaks and never carry a claim about exosomes.
+The result is statements and citations only; `bot.render` turns them into
+Markdown or HTML. Framing strings, taken from the message catalogue, are the
+only words the bot writes itself; they name who speaks and never carry a claim
+about exosomes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.answer.lexicon import covered
 from bot.answer.retrieve import Hit
 from bot.answer.vocab import GENERIC
 from bot.models import Citation, Disagreement, SourceProfile, Statement
+from bot.render.messages import message
 from bot.store.kb import KB
 
 MIN_SENTENCE_CHARS = 25
@@ -22,8 +25,8 @@ LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words f
 IDF_POWER = 1.0  # rare words carry the question's focus
 CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")  # figure and table captions label, they do not answer
 REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
-WINDOW = 0.05
-OTHER_VOICES = 2  # extra quotes allowed to bring in sources not yet heard  # quotes within this score distance of the best one are kept
+WINDOW = 0.05  # quotes within this score distance of the best one are kept
+OTHER_VOICES = 2  # extra quotes allowed to bring in sources not yet heard
 
 
 @dataclass
@@ -51,7 +54,7 @@ def pick_sentences(
     question never answers.
     """
     window = WINDOW if window is None else window
-    idf = kb.extra.get("idf", {})
+    idf = kb.idf
     focus = [t for t in dict.fromkeys(qtokens) if t not in GENERIC]
     weights = {t: idf.get(t, 0.0) ** IDF_POWER for t in focus}
     total = sum(weights.values()) or 1.0
@@ -111,19 +114,9 @@ def _is_table_header(kb: KB, s) -> bool:
 
 
 def source_framing(src: SourceProfile, lang: str) -> str:
-    name = src.short_name_en if lang == "en" else src.short_name_fr
-    label = src.kind_label_en if lang == "en" else src.kind_label_fr
+    """The line above a source's quotes, e.g. « Selon l'Inserm (…, 2025) : »: who speaks, never a claim."""
     year = f", {src.year}" if src.year else ""
-    if lang == "en":
-        return f"According to {name} ({label}{year}):"
-    prefix = "Selon " + name
-    return f"{prefix} ({label}{year}) :"
-
-
-def md_escape(text: str) -> str:
-    """Document text inside Markdown stays text: no HTML, no link syntax."""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace("[", "\\[").replace("]", "\\]")
+    return message("according_to", lang, name=src.name(lang), about=src.kind_label(lang) + year)
 
 
 class Citations:
@@ -148,7 +141,7 @@ class Citations:
                 score=round(float(score), 4),
                 heading_path=p.heading_path,
                 source_kind=src.kind,
-                source_label=src.kind_label_en if self.lang == "en" else src.kind_label_fr,
+                source_label=src.kind_label(self.lang),
                 source_date=src.date or src.year,
                 marker=len(self.items) + 1,
             )
@@ -161,69 +154,45 @@ class Citations:
         return list(self.items.values())
 
 
-def compose_quotes(
-    kb: KB, picks: list[Pick], lang: str, cites: Citations
-) -> tuple[list[Statement], list[str]]:
+def compose_quotes(kb: KB, picks: list[Pick], lang: str, cites: Citations) -> list[Statement]:
     """Quotes grouped by source (sources in relevance order, sentences in document order)."""
     by_source: dict[str, list[Pick]] = {}
     for p in picks:
         by_source.setdefault(kb.sentences[p.idx].source_id, []).append(p)
     statements: list[Statement] = []
-    md: list[str] = []
     for sid, group in by_source.items():
-        src = kb.sources[sid]
-        frame = source_framing(src, lang)
-        statements.append(Statement(kind="framing", text=frame))
-        md.append(f"**{md_escape(frame)}**")
+        statements.append(Statement(kind="framing", text=source_framing(kb.sources[sid], lang)))
         group.sort(
             key=lambda p: (kb.passages[kb.sentences[p.idx].passage_id].start, kb.sentences[p.idx].start)
         )
         for p in group:
             s = kb.sentences[p.idx]
-            n = cites.cite(s.passage_id, p.hit.score, s.text)
+            cites.cite(s.passage_id, p.hit.score, s.text)
             statements.append(Statement(kind="quote", text=s.text, citations=[s.passage_id]))
-            md.append(f"> « {md_escape(s.text)} » [{n}]")
-        md.append("")
-    return statements, md
+    return statements
 
 
 def compose_disagreements(
     kb: KB, disagreements: list[Disagreement], lang: str, cites: Citations
-) -> tuple[list[Statement], list[str]]:
+) -> list[Statement]:
+    """Each disagreement as statements: its topic, then every side's label and verbatim quote."""
     if not disagreements:
-        return [], []
-    head = "The sources disagree" if lang == "en" else "Les sources ne sont pas d'accord"
-    statements = [Statement(kind="framing", text=head, section="disagreement")]
-    md = [f"### ⚖️ {head}", ""]
+        return []
+    statements = [Statement(kind="framing", text=message("disagree_title", lang), section="disagreement")]
     for d in disagreements:
         # the statement names the topic only; the summary (who says what) stays in the
         # disagreement itself, so that no statement carries a claim that is not a quote
-        topic = f"On {d.topic}:" if lang == "en" else f"Sur {d.topic} :"
+        topic = message("disagree_on", lang, topic=d.topic)
         statements.append(Statement(kind="framing", text=topic, section="disagreement"))
-        md.append(f"**{md_escape(d.topic)}** — {md_escape(d.summary)}")
         for pos in d.positions:
             src = kb.sources[pos.source_id]
-            name = src.short_name_en if lang == "en" else src.short_name_fr
-            label = src.kind_label_en if lang == "en" else src.kind_label_fr
-            who = f"{name[:1].upper()}{name[1:]} ({label}) — {pos.stance}"
-            n = cites.cite(pos.passage_id, 0.0, pos.quote)
-            label = who + " :" if lang == "fr" else who + ":"
-            statements.append(Statement(kind="framing", text=label, section="disagreement"))
+            name = src.name(lang)
+            who = f"{name[:1].upper()}{name[1:]} ({src.kind_label(lang)}) — {pos.stance}"
+            cites.cite(pos.passage_id, 0.0, pos.quote)
+            statements.append(
+                Statement(kind="framing", text=message("position", lang, who=who), section="disagreement")
+            )
             statements.append(
                 Statement(kind="quote", text=pos.quote, citations=[pos.passage_id], section="disagreement")
             )
-            md.append(f"- *{md_escape(who)}* : « {md_escape(pos.quote)} » [{n}]")
-        md.append("")
-    return statements, md
-
-
-def sources_block(cites: Citations, lang: str) -> list[str]:
-    if not cites.items:
-        return []
-    out = ["Sources :" if lang == "fr" else "Sources:"]
-    for c in cites.list():
-        src_label = c.source_label
-        where = f" — {' > '.join(c.heading_path)}" if c.heading_path else ""
-        date = f", {c.source_date}" if c.source_date else ""
-        out.append(f"[{c.marker}] {md_escape(c.source_title)} ({src_label}{date}){md_escape(where)}  ")
-    return out
+    return statements

@@ -1,8 +1,9 @@
-"""Input checks and the bot's own fixed sentences (refusals, referral, errors).
+"""Input checks: what the bot accepts as a question, and the answer to input it rejects.
 
 Anything a user sends is treated as plain text: control characters and lone
 surrogates are removed, markup is never interpreted, and instructions inside
-a question have no effect because answers are only ever quotes.
+a question have no effect because answers are only ever quotes. The messages
+themselves live in the catalogue (`bot.render.messages`).
 """
 
 from __future__ import annotations
@@ -15,67 +16,7 @@ from typing import Any
 
 from bot.lang.text import detect_language
 from bot.models import Answer, Statement
-
-MESSAGES = {
-    "empty": {
-        "fr": "Votre question est vide. Écrivez une question sur les exosomes (peau, cheveux).",
-        "en": "Your question is empty. Please type a question about exosomes (skin, hair).",
-    },
-    "too_long": {
-        "fr": "Votre question est trop longue ({n} caractères, maximum {max}). Raccourcissez-la.",
-        "en": "Your question is too long ({n} characters, maximum {max}). Please shorten it.",
-    },
-    "not_text": {
-        "fr": "La question doit être du texte.",
-        "en": "The question must be text.",
-    },
-    "no_words": {
-        "fr": "Je n'ai trouvé aucun mot dans votre message. Écrivez une question en toutes lettres.",
-        "en": "I found no words in your message. Please type a question in words.",
-    },
-    "internal": {
-        "fr": "Une erreur interne est survenue. Réessayez dans un instant.",
-        "en": "An internal error occurred. Please try again in a moment.",
-    },
-    "not_in_sources": {
-        "fr": "Les cinq documents que je consulte ne répondent pas à cette question.",
-        "en": "The five documents I rely on do not answer this question.",
-    },
-    "out_of_scope": {
-        "fr": "Je ne peux répondre qu'aux questions sur les exosomes en médecine esthétique (peau, cheveux).",
-        "en": "I can only answer questions about exosomes in aesthetic medicine (skin, hair).",
-    },
-    "coverage": {
-        "fr": (
-            "Je cite cinq documents : un article de l'Inserm (institut public de recherche), "
-            "un article d'une dermatologue publié sur un site de cosmétiques, une revue médicale "
-            "de dermatologie, la page d'une clinique et l'article d'une praticienne "
-            "spécialiste des cheveux. Ils parlent de ce que sont les exosomes, de leurs effets "
-            "annoncés sur la peau et les cheveux, des risques, de la réglementation, des séances et des prix."
-        ),
-        "en": (
-            "I quote five French documents: an article by Inserm (public research institute), "
-            "an article by a dermatologist on a cosmetics retail site, a dermatology journal review, "
-            "a clinic's page and a hair-loss practitioner's article. They cover what exosomes are, "
-            "their claimed effects on skin and hair, risks, regulation, sessions and prices."
-        ),
-    },
-    "referral": {
-        "fr": (
-            "Ceci n'est pas un avis médical personnalisé : pour votre situation (grossesse, maladie, "
-            "traitement en cours), parlez-en à votre pharmacien ou à votre médecin."
-        ),
-        "en": (
-            "This is not personal medical advice: for your own situation (pregnancy, illness, "
-            "medication), please talk to your pharmacist or doctor."
-        ),
-    },
-}
-
-
-def message(key: str, lang: str, **kw) -> str:
-    text = MESSAGES[key]["en" if lang == "en" else "fr"]
-    return text.format(**kw) if kw else text
+from bot.render.messages import message
 
 
 @dataclass

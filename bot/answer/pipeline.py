@@ -15,18 +15,18 @@ import numpy as np
 from bot import disagree
 from bot.answer import compose, guard, lexicon, scope
 from bot.answer.retrieve import Retriever
+from bot.errors import IndexUnavailable
 from bot.lang.text import content_tokens, detect_language
 from bot.models import Answer, Statement
+from bot.render.markdown import render_markdown
+from bot.render.messages import message
 from bot.settings import Settings
 from bot.store.corpus import load_documents, load_sources, split_passages
 from bot.store.embed import get_embedder
-from bot.store.index import IndexUnavailable, ensure_index, fetch_vectors, reopen_index, sentences_of
+from bot.store.index import STORE_ERRORS, ensure_index, fetch_vectors, reopen_index, sentences_of
 from bot.store.kb import KB
 
 log = logging.getLogger(__name__)
-
-NOTE_FR = "Information, pas un avis médical — parlez-en à votre pharmacien."
-NOTE_EN = "Information, not medical advice — talk to your pharmacist."
 
 
 class Bot:
@@ -84,14 +84,14 @@ class Bot:
             raise
         except Exception:  # a bug must not show a stack trace to the user
             log.exception("ask failed")
-            return guard.rejected(qid, checked.display, guard.message("internal", lang), lang, t0)
+            return guard.rejected(qid, checked.display, message("internal", lang), lang, t0)
 
     def check_index(self) -> bool:
         """True when the vector store answers; re-opens it first when it failed before."""
         try:
             self._reopen_if_needed()
-            self.retriever.store._collection.count()
-        except Exception as exc:  # server down, collection gone
+            self.retriever.store.count()
+        except (IndexUnavailable, *STORE_ERRORS) as exc:  # server down, collection gone
             log.warning("vector store unavailable: %s", exc)
             self._index_ok = False
             return False
@@ -141,35 +141,26 @@ class Bot:
         picks = compose.pick_sentences(self.kb, hits, qvec, tokens, s.max_quotes, s.max_quotes_per_source)
         if not picks:  # nothing quotable: say so rather than answer with nothing
             return self._refusal(qid, display, lang, "not_in_sources", qvec, q, hits, timings, t0)
-        statements, md = compose.compose_quotes(self.kb, picks, lang, cites)
+        statements = compose.compose_quotes(self.kb, picks, lang, cites)
         timings["compose"] = _ms(t)
 
         disagreements = []
         if s.detect_disagreements:
             t = time.perf_counter()
             about = f"{prev} {q}" if follow else q
-            # the positions' passages are cited by compose_disagreements, so the ids returned
-            # for passages outside the hits are not needed here
-            disagreements, _ = disagree.find(about, qvec, hits, self.kb, self._dx, s.use_evidence_map, lang)
+            disagreements = disagree.find(about, qvec, hits, self.kb, self._dx, s.use_evidence_map, lang)
             timings["disagree"] = _ms(t)
-        d_statements, d_md = compose.compose_disagreements(self.kb, disagreements, lang, cites)
-        statements += d_statements
-        md += d_md
+        statements += compose.compose_disagreements(self.kb, disagreements, lang, cites)
 
         referral = scope.needs_referral(q) or (follow and scope.needs_referral(prev or ""))
         if referral:
-            text = guard.message("referral", lang)
+            text = message("referral", lang)
             statements.append(Statement(kind="framing", text=text, section="referral"))
-            md.append(f"**{text}**")
-            md.append("")
-        md += compose.sources_block(cites, lang)
-        md += ["", f"_{NOTE_EN if lang == 'en' else NOTE_FR}_"]
-        return Answer(
+        answer = Answer(
             id=qid,
             question=display,
             language=lang,
             status="answered",
-            answer_markdown="\n".join(md).strip(),
             statements=statements,
             citations=cites.list(),
             disagreements=disagreements,
@@ -177,36 +168,34 @@ class Bot:
             referral=referral,
             retrieved=[h.passage.id for h in hits],
         )
+        return _with_markdown(answer)
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:
         referral = scope.needs_referral(q)
-        text = guard.message(status, lang)
-        cover = guard.message("coverage", lang)
+        text = message(status, lang)
+        cover = message("coverage", lang)
         suggestions = self.scope.suggestions(qvec, lang)
-        head = "Vous pouvez par exemple demander :" if lang == "fr" else "You could ask, for example:"
-        note = NOTE_EN if lang == "en" else NOTE_FR
-        md = [text, "", cover, "", head, *[f"- {q}" for q in suggestions], "", f"_{note}_"]
+        head = message("suggest_head", lang)
         statements = [
             Statement(kind="framing", text=text, section="refusal"),
             Statement(kind="framing", text=cover, section="refusal"),
             Statement(kind="framing", text=head + " " + " / ".join(suggestions), section="refusal"),
         ]
         if referral:
-            advice = guard.message("referral", lang)
+            advice = message("referral", lang)
             statements.append(Statement(kind="framing", text=advice, section="referral"))
-            md[-2:-2] = ["", f"**{advice}**"]
-        return Answer(
+        answer = Answer(
             id=qid,
             question=display,
             language=lang,
             status=status,
-            answer_markdown="\n".join(md),
             statements=statements,
             suggestions=suggestions,
             referral=referral,
             retrieved=[h.passage.id for h in hits],
             timings_ms={**timings, "total": _ms(t0)},
         )
+        return _with_markdown(answer)
 
 
 def _prepare_disagree(kb: KB, strict: bool):
@@ -215,9 +204,13 @@ def _prepare_disagree(kb: KB, strict: bool):
     When the index was just built, the evidence map is checked strictly: a
     quote that is not verbatim in its source stops the build, naming the entry.
     """
-    if strict:
-        disagree.validate_claims(kb)
-    return disagree.prepare(kb)
+    return disagree.prepare(kb, strict=strict)
+
+
+def _with_markdown(answer: Answer) -> Answer:
+    """The Markdown is rendered last, from the finished statements, citations and disagreements."""
+    answer.answer_markdown = render_markdown(answer)
+    return answer
 
 
 def _clean_id(value: Any) -> str | None:

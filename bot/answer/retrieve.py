@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from langchain_chroma import Chroma
-from rank_bm25 import BM25Okapi
+from chromadb.api.models.Collection import Collection
 
-from bot.lang.text import content_tokens
+from bot.errors import IndexUnavailable
 from bot.models import Passage
-from bot.store.index import IndexUnavailable
+from bot.store.index import STORE_ERRORS
 from bot.store.kb import KB
 
 # Rank-fusion weights: the closest sentence is the strongest signal with a small
@@ -34,21 +33,17 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, kb: KB, store: Chroma, candidates: int = 24, rrf_k: int = 60):
+    """Ranks passages for a question; the BM25 index and the row maps are the KB's own."""
+
+    def __init__(self, kb: KB, store: Collection, candidates: int = 24, rrf_k: int = 60):
         self.kb = kb
-        self.store = store
+        self.store = store  # the passages collection (chromadb's public Collection API)
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.order = kb.passage_order
-        docs = []
-        for pid in self.order:
-            p = kb.passages[pid]
-            docs.append(content_tokens(" ".join(p.heading_path) + " " + p.text))
-        self.bm25 = BM25Okapi(docs)
-        self.vocab = {t for d in docs for t in d}
-        kb.extra["idf"] = {t: float(self.bm25.idf.get(t, 0.0)) for t in self.vocab}
-        rows = {pid: i for i, pid in enumerate(self.order)}
-        self._sentence_rows = np.array([rows[s.passage_id] for s in kb.sentences], dtype=np.int64)
+        self.bm25 = kb.bm25
+        self.vocab = kb.vocab
+        self._sentence_rows = kb.sentence_passage_rows
 
     def dense_ranked(self, qvec: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest passages from the vector store (a real query to Chroma).
@@ -56,10 +51,8 @@ class Retriever:
         Only ids and distances are fetched: the passage texts are already in memory.
         """
         try:
-            res = self.store._collection.query(
-                query_embeddings=[qvec.tolist()], n_results=k, include=["distances"]
-            )
-        except Exception as exc:  # connection refused, server gone, collection dropped
+            res = self.store.query(query_embeddings=[qvec.tolist()], n_results=k, include=["distances"])
+        except STORE_ERRORS as exc:  # connection refused, server gone, collection dropped
             raise IndexUnavailable(str(exc)) from exc
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 

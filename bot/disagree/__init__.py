@@ -1,5 +1,45 @@
-"""Where the sources disagree: quantity and stance detectors plus the reviewed evidence map."""
+"""Where the sources disagree: quantity and stance detectors plus the reviewed evidence map.
 
-from bot.disagree.detect import claims_path, find, load_claims, prepare, validate_claims
+`prepare` (once per process) reads the corpus, `find` (per answer) returns the
+disagreements that bear on a question; `evidence_map` types and checks
+`corpus/claims.yaml`; `summary` words a disagreement.
+"""
 
-__all__ = ["claims_path", "find", "load_claims", "prepare", "validate_claims"]
+from bot.disagree.detect import (
+    _MEASURE_Q,
+    ABOUT,
+    LEGAL_TOPIC,
+    MEASURE_TOPIC,
+    _asks_measure,  # the tests check these gates on their own
+    _one_source_named,
+    area,
+    find,
+    relevance,
+    touched,
+)
+from bot.disagree.evidence_map import Claim, MapEntry, MapPosition, claims_path, load_claims, validate_claims
+from bot.disagree.prepare import DisagreeIndex, embed_cached, prepare
+from bot.lang.text import fold
+
+__all__ = [
+    "ABOUT",
+    "LEGAL_TOPIC",
+    "MEASURE_TOPIC",
+    "_MEASURE_Q",
+    "_asks_measure",
+    "_one_source_named",
+    "Claim",
+    "DisagreeIndex",
+    "MapEntry",
+    "MapPosition",
+    "area",
+    "claims_path",
+    "embed_cached",
+    "find",
+    "fold",
+    "load_claims",
+    "prepare",
+    "relevance",
+    "touched",
+    "validate_claims",
+]

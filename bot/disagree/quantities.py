@@ -106,7 +106,7 @@ def _unit_name(text: str) -> str | None:
 
 
 # A mention: "entre A (U) et B U", "A (U) à|-|– B U", "A U"; an optional "-" sign for temperatures.
-_U = r"(?:nm\b|nanom[eè]tres?\b|s[ée]ances?\b|semaines?\b|mois\b|ans?\b|ann[ée]es?\b|jours?\b|€|euros?\b|°\s?C\b)"
+_U = "(?:" + "|".join(pat for _, pat in _UNITS) + ")"  # any unit, the same alternatives as UNIT
 _MENTION = re.compile(
     rf"(?P<entre>\bentre\s+)?(?P<sign>[-−–]\s?)?(?P<a>{NUM})\s*(?P<ua>{_U})?"
     rf"(?:\s*(?:(?(entre)et|(?:à|-|–|au))\s*)(?P<b>{NUM})\s*(?P<ub>{_U}))?",

@@ -15,6 +15,7 @@ right:
   count as the author's own.
 
 Each aspect has a positive and a negative pole with a short label for each.
+The cues and labels are data: `bot/lang/aspects/<key>.yaml`, under `stance:`.
 The embedding model is used by the caller to decide which aspects a question
 touches and which sentences are relevant; the direction of a sentence comes
 from these rules, because small embedding models do not read negation.
@@ -25,19 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.lang import data
 from bot.lang.text import fold
 
 POS, NEG, MIXED, NONE = "pos", "neg", "mixed", "none"
 
 
-@dataclass(frozen=True)
-class Cue:
-    pattern: str
-    sign: int  # +1: towards the positive pole, -1: towards the negative pole, 0: topic only
-    weight: float = 1.0
-    negatable: bool = True  # False when the pattern already contains its negation
-    dominant: bool = False  # a doubt that voids the opposite claims of the same sentence
-    qualify: bool = False  # a condition that turns the favourable claims of the sentence into qualified ones
+Cue = data.Cue  # pattern, sign, weight, negatable, dominant, qualify: see bot/lang/data.py
 
 
 @dataclass(frozen=True)
@@ -54,245 +49,35 @@ class Aspect:
     skip: str | None = None  # sentences matching this are not about the aspect
     reported: str | None = None  # positive cues in a clause matching this are someone else's claim
     mitigate: str | None = None  # negative cues in a sentence matching this are mild ("rougeur transitoire")
-    _compiled: list = field(default_factory=list, compare=False, repr=False)
+    _compiled: tuple = field(init=False, default=(), compare=False, repr=False)
 
-    def compiled(self) -> list[tuple[re.Pattern, Cue]]:
-        if not self._compiled:
-            self._compiled.extend((re.compile(c.pattern), c) for c in self.cues)
-        return self._compiled
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", tuple((c.regex, c) for c in self.cues))
 
-
-def C(
-    pattern: str,
-    sign: int,
-    weight: float = 1.0,
-    negatable: bool = True,
-    dominant: bool = False,
-    qualify: bool = False,
-) -> Cue:
-    return Cue(pattern, sign, weight, negatable, dominant, qualify)
+    def compiled(self) -> tuple[tuple[re.Pattern, Cue], ...]:
+        return self._compiled  # each cue was compiled once, when the data was loaded
 
 
-_PRP = r"\bprp\b|plasma riche"
-_REPORTED = (
-    r"promesses|a en croire|photos|sites des cliniques|magazines|reseaux sociaux|marketing"
-    r"|sur des animaux|modeles? animaux|modeles murins|sur la souris|in vitro"
-)
+def _aspect(a: data.Aspect) -> Aspect:
+    s = a.stance
+    return Aspect(
+        key=a.key,
+        topic_fr=a.topic_fr,
+        topic_en=a.topic_en,
+        labels_fr=s.labels_fr.model_dump(),
+        labels_en=s.labels_en.model_dump(),
+        cues=tuple(s.cues),
+        hedge_pos=s.hedge_pos,
+        any_pos=s.any_pos,
+        margin=s.margin,
+        skip=data.join(s.skip),
+        reported=data.join(s.reported),
+        mitigate=data.join(s.mitigate),
+    )
 
-ASPECTS: tuple[Aspect, ...] = (
-    Aspect(
-        key="securite",
-        topic_fr="tolérance et sécurité",
-        topic_en="tolerance and safety",
-        labels_fr={POS: "rassurant", NEG: "prudent", MIXED: "nuancé"},
-        labels_en={POS: "reassuring", NEG: "cautious", MIXED: "qualified"},
-        cues=(
-            C(r"ne peu(?:t|vent) pas etre (?:totalement |completement )?exclu", -1, 2.0, False, True),
-            C(r"recul scientifique reste faible", -1, 1.5, False),
-            C(r"pas encore standardises", -1, 1.0, False),
-            C(r"n'ont pas toutes un effet positif", -1, 1.0, False),
-            C(r"encore mal connus", -1, 1.0, False),
-            C(r"pas de rejet|absence d'immunogenicite|meilleure immunogenicite", +1, 1.0, False),
-            C(r"pas de tumorogenicite", +1, 0.7, False),
-            C(r"sans risque", +1, 1.0, False),
-            C(r"\btoleran\w*|\btolere\w*", +1),
-            C(r"comme surs\b|\bsans danger\b|securite d'utilisation", +1),
-            C(r"mieux vaut attendre des etudes", -1, 1.0, False),
-            C(r"\brisques?\b(?! d'etre| de voir)|\bdangers?\b|\bdangereu\w*", -1),
-            C(r"effets? (?:secondaires?|indesirables?)", -1),
-            C(r"\binfections?\b|\bbacteriennes et virales\b", -1),
-            C(r"allergi\w*", -1),
-            C(r"\brejet\b|immunogenicite", -1),
-            C(r"cellules cancereuses|tumorogenicite|vache folle", -1),
-            C(r"\bnecrose\b", -1),
-            C(r"\bcraintes?\b", -1),
-            C(
-                r"irritations?\b|hyperpigmentation|rougeurs?\b|sensibilite cutanee|reactions? cutanees?",
-                -1,
-                0.5,
-            ),
-            # precautions (who should not use it) are given by every source: not a stance on safety
-            C(r"contre-indications?|deconseill\w*", 0),
-            C(r"\bsecurite\b|\bsurete\b", 0),
-        ),
-        hedge_pos=False,
-        skip=_PRP + r"|anticorps|secrete\w* par (?:des|les) cellules|inhib\w*|prevenir|creme solaire",
-        mitigate=r"\btemporaires?\b|\btransitoires?\b|reaction normale",
-    ),
-    Aspect(
-        key="efficacite",
-        topic_fr="efficacité",
-        topic_en="efficacy",
-        labels_fr={POS: "favorable", NEG: "sceptique", MIXED: "nuancé"},
-        labels_en={POS: "favourable", NEG: "sceptical", MIXED: "qualified"},
-        cues=(
-            C(r"loin d'etre (?:scientifiquement )?prouve\w*", -1, 2.0, False, True),
-            C(r"\bne prouve\w*|rien ne prouve", -1, 2.0, False, True),
-            C(r"circonspects|science-ploitation|effet de mode|mieux vaut attendre", -1, 1.5, False),
-            C(r"manque de donnees", -1, 1.5, False),
-            C(r"ne (?:peu(?:t|vent)) (?:malheureusement )?pas relancer", -1, 1.5, False),
-            C(r"transitoires ou insuffisants|sans garantie", -1, 1.0, False),
-            C(r"resultats plus moderes", -1, 0.5, False),
-            C(r"(?:restent?|sont) (?:encore )?(?:a confirmer|limitees?|peu nombreuses)", -1, 0.7, False),
-            C(r"plus robustes restent necessaires", -1, 1.0, False),
-            C(
-                r"reste variable|varient fortement|reste conditionnee|depend fortement",
-                -1,
-                0.7,
-                False,
-                qualify=True,
-            ),
-            C(r"donnees preliminaires|etudes preliminaires", -1, 0.5, False, qualify=True),
-            C(r"sans perte d'efficacite", +1, 1.0, False),
-            C(r"solution (?:universelle )?miracul\w*|solution miracle|reponse universelle", +1),
-            C(r"\befficac\w*", +1),
-            C(r"\bprouve\w*", +1),
-            C(r"grande efficacite|resultats (?:impressionnants|encourageants|visibles)", +1),
-            C(r"effets? prometteurs|effet synergetique|densite capillaire accrue", +1),
-            C(
-                r"\bamelior\w*|\bstimul\w*|\bfavoris\w*|\brenforc\w*|\baccelere\w* la (?:regeneration|cicatrisation)|\brevitalis\w*",
-                +1,
-                0.7,
-            ),
-            C(
-                r"\breduit\b|\breduisent\b|\breduisant\b|\breduire\b|\battenuer\b|\bestomper\b|\bprolongent\b",
-                +1,
-                0.7,
-            ),
-            C(r"\bregenere\w*|\bredensifier\b|\bdensifier\b|\bbienfaits?\b|\bbenefices?\b", +1, 0.5),
-            C(r"\bresultats?\b|\bmarche\b|\bfonctionne\w*|\brides\b|\bacne\b|\bcalvitie\b|\brepousse\b", 0),
-        ),
-        # disease research (cancer, brain, immunity) is not the cosmetic efficacy the documents argue about
-        skip=_PRP
-        + r"|\btum(?:eur|or|o)\w*|cancer\w*|alzheimer|parkinson|sclerose|covid|ischemi|anticorps|neuronal\w*"
-        r"|pistes therapeutiques|publications",
-        reported=_REPORTED,
-    ),
-    Aspect(
-        key="preuves",
-        topic_fr="état des preuves cliniques",
-        topic_en="state of the clinical evidence",
-        labels_fr={
-            POS: "cite des résultats chez l'humain",
-            NEG: "preuves insuffisantes",
-            MIXED: "preuves limitées",
-        },
-        labels_en={POS: "reports results in humans", NEG: "evidence lacking", MIXED: "limited evidence"},
-        cues=(
-            C(r"pas d'essais cliniques|sans essais cliniques", -1, 2.0, False),
-            C(r"essais cliniques n'ont pas encore demarre", -1, 2.0, False),
-            C(r"manque de donnees|en l'absence d'etudes|mieux vaut attendre des etudes", -1, 1.5, False),
-            C(r"recul scientifique reste faible", -1, 1.0, False),
-            C(r"plus robustes restent necessaires|restent a confirmer(?: chez l'humain)?", -1, 1.0, False),
-            C(
-                r"(?:restent?|sont) (?:encore )?(?:limitees?|peu nombreuses|rares)|encore limitees",
-                -1,
-                1.0,
-                False,
-            ),
-            C(
-                r"pre-?cliniques?|in vitro|modeles murins|sur la souris|sur des animaux|preliminaires?",
-                -1,
-                0.7,
-            ),
-            C(r"in vivo sur l'humain|chez l'humain|sur l'homme", +1, 1.0),
-            C(r"randomisee?|double aveugle|placebo|split face|prospective", +1, 1.0),
-            C(r"sur \d+ (?:sujets|patients)", +1, 1.0),
-            C(r"observations cliniques|retours cliniques|amelioration clinique", +1, 0.7),
-            C(r"\betudes?\b|\bessais?\b|\bdonnees\b|\bpreuves?\b|\bscientifiqu\w*", 0),
-        ),
-        hedge_pos=False,
-        any_pos=True,
-        skip=_PRP,
-    ),
-    Aspect(
-        key="cancer",
-        topic_fr="risque de cancer",
-        topic_en="cancer risk",
-        labels_fr={POS: "rassurant", NEG: "prudent", MIXED: "nuancé"},
-        labels_en={POS: "reassuring", NEG: "cautious", MIXED: "qualified"},
-        cues=(
-            C(r"pas de tumorogenicite", +1, 1.5, False),
-            C(r"proliferation des cellules cancereuses|tumorogenicite", -1, 1.0),
-            C(r"\bcancer\w*|\btum(?:eur|or|o)\w*|\bmetasta\w*|\boncolog\w*", 0),
-        ),
-        margin=0.12,  # few, specific sentences: every one is on the aspect
-        hedge_pos=False,
-        # cancer biology and cancer treatment research are not a risk of the cosmetic use
-        skip=r"secrete\w* par (?:des|les) cellules|dans ce cas|inhib\w*|diagnostic|biomarqueurs|prevenir|marquage",
-    ),
-    Aspect(
-        key="durabilite",
-        topic_fr="durée des résultats",
-        topic_en="how long results last",
-        labels_fr={POS: "résultats durables", NEG: "durée non garantie", MIXED: "nuancé"},
-        labels_en={POS: "lasting results", NEG: "lasting results not guaranteed", MIXED: "qualified"},
-        cues=(
-            C(r"sans garantie de resultats durables", -1, 2.0, False),
-            C(r"transitoires ou insuffisants", -1, 2.0, False),
-            C(r"risque de voir reapparaitre", -1, 1.0, False),
-            C(r"resultats? (?:visibles )?(?:et |a la fois )?(?:naturel, harmonieux et )?durables?", +1, 1.5),
-            C(r"(?:repousse|ancrage) (?:naturelle et )?durable", +1, 0.7),
-            C(r"\bdurables?\b|\blong terme\b|duree des effets", 0),
-        ),
-    ),
-    Aspect(
-        key="universalite",
-        topic_fr="à qui cela convient",
-        topic_en="who it suits",
-        labels_fr={POS: "convient à tous", NEG: "résultats variables selon les personnes", MIXED: "nuancé"},
-        labels_en={POS: "suits everyone", NEG: "results vary between people", MIXED: "qualified"},
-        cues=(
-            C(r"tous les types de peaux? peuvent beneficier", +1, 1.5, False),
-            C(r"phototypes clairs a fonces sont egalement concernes", +1, 1.0, False),
-            C(r"pas une solution universelle|ni une reponse universelle", -1, 1.5, False),
-            C(r"variable selon les individus|varient fortement selon les profils", -1, 1.5, False),
-            C(r"a condition que", -1, 0.7, False),
-            C(r"\btout le monde\b|\buniversel\w*|\bphototypes?\b|\btypes de peaux?\b|\bcandidats?\b", 0),
-        ),
-        hedge_pos=False,
-    ),
-    Aspect(
-        key="injections",
-        topic_fr="injections d'exosomes",
-        topic_en="exosome injections",
-        labels_fr={POS: "pratique des injections", NEG: "pas d'injection", MIXED: "nuancé"},
-        labels_en={POS: "injections used", NEG: "no injections", MIXED: "qualified"},
-        cues=(
-            C(r"injections sont interdites", -1, 2.0, False),
-            C(r"sans injection", -1, 1.5, False),
-            C(r"strictement limite a une application topique", -1, 1.0, False),
-            C(
-                r"micro-injections d'exosomes|injectes dans|apres l'injection|ces injections|exosomes injectes",
-                +1,
-                1.5,
-            ),
-            C(r"\binject\w*|\bpiqure\w*", 0),
-        ),
-        margin=0.12,  # few, specific sentences: every one is on the aspect
-        hedge_pos=False,
-        any_pos=True,
-        skip=_PRP + r"|intradermal",
-    ),
-    Aspect(
-        key="application",
-        topic_fr="mode d'application",
-        topic_en="how they are applied",
-        labels_fr={POS: "microneedling obligatoire", NEG: "d'autres modes possibles", MIXED: "nuancé"},
-        labels_en={POS: "microneedling required", NEG: "other ways possible", MIXED: "qualified"},
-        cues=(
-            C(r"strictement limite a une application topique combinee a un microneedling", +1, 2.0, False),
-            C(r"en application topique avec un traitement de microneedling", +1, 1.0, False),
-            C(r"en application topique \(creme, gel ou serum\) ou", -1, 1.5, False),
-            C(r"que ce soit en application topique ou", -1, 1.0, False),
-            C(r"micro-injections d'exosomes", -1, 1.0, False),
-            C(r"\bmicroneedling\b|\bapplication topique\b", 0),
-        ),
-        margin=0.12,  # few, specific sentences: every one is on the aspect
-        hedge_pos=False,
-        skip=_PRP,
-    ),
-)
+
+# the aspects that have sentence cues (bot/lang/aspects/<key>.yaml, `stance:`), in the data's order
+ASPECTS: tuple[Aspect, ...] = tuple(_aspect(a) for a in data.aspects().values() if a.stance)
 
 ASPECT_BY_KEY = {a.key: a for a in ASPECTS}
 
@@ -344,11 +129,6 @@ class Reading:
     @property
     def strength(self) -> float:
         return abs(self.pos - self.neg)
-
-    @property
-    def polarity(self) -> float:
-        total = self.pos + self.neg
-        return 0.0 if total == 0 else (self.pos - self.neg) / max(total, 1.0)
 
 
 def read(sentence: str, aspect: Aspect, t: str | None = None) -> Reading:

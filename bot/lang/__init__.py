@@ -1,1 +1,2 @@
-"""Language data (French and English) and the text helpers that use it."""
+"""Language data (French and English): word lists and patterns as data files, loaded and checked by
+`data`, and the text helpers that use them (`text`)."""

@@ -1,7 +1,8 @@
 """Text helpers shared by indexing, retrieval and answer checks.
 
-Kept dependency-light: the verbatim check used by tests and the evaluation
-must be the same function the composer relies on.
+The verbatim check used by tests and the evaluation must be the same function
+the composer relies on. The word lists (stop words, language votes) are data
+files, loaded by `bot.lang.data`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import lru_cache
 
 import simplemma
 import snowballstemmer
+
+from bot.lang import data
 
 _STEM = snowballstemmer.stemmer("french")
 
@@ -105,196 +108,7 @@ def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> 
 
 # --- tokens ------------------------------------------------------------------
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "à",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cet",
-        "cette",
-        "c",
-        "ça",
-        "d",
-        "de",
-        "des",
-        "du",
-        "dans",
-        "donc",
-        "en",
-        "et",
-        "est",
-        "être",
-        "il",
-        "ils",
-        "elle",
-        "elles",
-        "je",
-        "j",
-        "l",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "leurs",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "mes",
-        "moi",
-        "mon",
-        "n",
-        "ne",
-        "ni",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "où",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "quel",
-        "quelle",
-        "quels",
-        "quelles",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "si",
-        "son",
-        "sont",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "y",
-        "s",
-        "t",
-        "m",
-        "ont",
-        "été",
-        "sera",
-        "seront",
-        "peut",
-        "peuvent",
-        "faut",
-        "fait",
-        "font",
-        "plus",
-        "moins",
-        "très",
-        "tout",
-        "tous",
-        "toute",
-        "toutes",
-        "comme",
-        "aussi",
-        "bien",
-        "alors",
-        "ainsi",
-        "entre",
-        "sans",
-        "sous",
-        "chez",
-        "vers",
-        "avoir",
-        "avais",
-        "avait",
-        "était",
-        "étaient",
-        "suis",
-        "es",
-        "sommes",
-        "êtes",
-        "ai",
-        "as",
-        "avons",
-        "avez",
-        "autre",
-        "autres",
-        "même",
-        "quoi",
-        "comment",
-        "combien",
-        "pourquoi",
-        "quand",
-        "est-ce",
-        "cela",
-        "celle",
-        "celui",
-        "ceux",
-        "ci",
-        "là",
-        "the",
-        "of",
-        "and",
-        "or",
-        "to",
-        "in",
-        "on",
-        "for",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "with",
-        "as",
-        "by",
-        "at",
-        "from",
-        "an",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "when",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "i",
-        "you",
-        "we",
-        "they",
-        "my",
-        "your",
-        "our",
-        "their",
-        "me",
-        "us",
-        "them",
-        "not",
-        "no",
-        "yes",
-    ]
-)
+STOPWORDS = data.stop_words()  # French and English, from fr/ and en/stop_words.txt
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+(?:-[^\W\d_]+)*|€", re.UNICODE)
 
@@ -326,71 +140,8 @@ def content_tokens(text: str) -> list[str]:
 
 # --- language ------------------------------------------------------------------
 
-_EN = frozenset(
-    [
-        "the",
-        "what",
-        "is",
-        "are",
-        "how",
-        "does",
-        "do",
-        "can",
-        "should",
-        "which",
-        "who",
-        "why",
-        "when",
-        "of",
-        "and",
-        "to",
-        "for",
-        "with",
-        "my",
-        "i",
-        "you",
-        "has",
-        "have",
-        "on",
-        "any",
-        "anyone",
-        "people",
-        "there",
-        "much",
-        "many",
-        "it",
-        "be",
-        "need",
-        "after",
-        "safe",
-        "get",
-    ]
-)
-_FR = frozenset(
-    [
-        "le",
-        "la",
-        "les",
-        "des",
-        "est",
-        "sont",
-        "que",
-        "quoi",
-        "comment",
-        "quel",
-        "quelle",
-        "pour",
-        "avec",
-        "une",
-        "un",
-        "du",
-        "je",
-        "mon",
-        "ma",
-        "et",
-        "à",
-    ]
-)
+_EN = data.detect_words("en")
+_FR = data.detect_words("fr")
 
 
 def detect_language(text: str) -> str:
@@ -399,11 +150,3 @@ def detect_language(text: str) -> str:
     en = sum(w in _EN for w in words)
     fr = sum(w in _FR for w in words) + 2 * len(re.findall(r"[éèêàùçœ]", text.lower()))
     return "en" if en > fr else "fr"
-
-
-def latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
-    return latin / len(letters)

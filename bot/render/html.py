@@ -2,51 +2,20 @@
 
 Nothing here renders Markdown or trusts any text: questions, answers and even
 document text go through `html.escape`. The only markup is the one written in
-this module, and it is inert (no inline scripts, no URLs built from input).
+this module and in `bot.render.context` (the passage in its document), and it
+is inert (no inline scripts, no URLs built from input). Every word of chrome
+comes from the message catalogue.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 
-from bot.lang.text import normalize
 from bot.models import Answer, Citation, Disagreement, SourceProfile
+from bot.render.context import esc, find_spans, in_document_html, marked, markers
+from bot.render.messages import message, messages
 
-from .web_i18n import EXAMPLES, t
-
-CONTEXT_CHARS = 700  # document text shown on each side of a passage in "voir dans le document"
-MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
 _SVG = (
     '<svg class="icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20" '
     + ('fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">')
@@ -66,61 +35,6 @@ KIND_CLASSES = {
 }
 
 
-def esc(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-# --- highlighting ----------------------------------------------------------
-
-
-def _normalized_with_map(text: str) -> tuple[str, list[int]]:
-    """`text` normalised like `bot.text.normalize`, with the original index of every kept char."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        mapped = normalize(ch) or " "
-        if mapped == " " and (not out or out[-1] == " "):
-            continue
-        for m in mapped:
-            out.append(m)
-            index.append(i)
-    return "".join(out), index
-
-
-def find_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of `text` that hold each needle, ignoring whitespace and quote style; merged and sorted."""
-    norm, index = _normalized_with_map(text)
-    spans: list[tuple[int, int]] = []
-    for needle in needles:
-        n = normalize(needle or "")
-        if not n:
-            continue
-        pos = norm.find(n)
-        while pos >= 0:
-            spans.append((index[pos], index[pos + len(n) - 1] + 1))
-            pos = norm.find(n, pos + len(n))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def marked(text: str, spans: list[tuple[int, int]], cls: str = "hl") -> str:
-    """Escaped `text` with each span wrapped in <mark class=cls>."""
-    out: list[str] = []
-    pos = 0
-    for s, e in spans:
-        out.append(esc(text[pos:s]))
-        out.append(f'<mark class="{cls}">{esc(text[s:e])}</mark>')
-        pos = e
-    out.append(esc(text[pos:]))
-    return "".join(out)
-
-
 # --- sources ---------------------------------------------------------------
 
 
@@ -134,7 +48,7 @@ def format_date(value: str | None, lang: str) -> str | None:
     year, month, day = m.group(1), int(m.group(2)), m.group(3)
     if not 1 <= month <= 12:
         return value
-    name = MONTHS.get(lang, MONTHS["fr"])[month - 1]
+    name = messages("months", lang)[month - 1]
     if day:
         return f"{int(day)} {name} {year}"
     return f"{name} {year}"
@@ -142,10 +56,7 @@ def format_date(value: str | None, lang: str) -> str | None:
 
 def source_name(source_id: str, label: str | None, sources: Mapping[str, SourceProfile], lang: str) -> str:
     prof = sources.get(source_id)
-    if prof is not None:
-        name = prof.short_name_en if lang == "en" else prof.short_name_fr
-    else:
-        name = label or source_id
+    name = prof.name(lang) if prof is not None else (label or source_id)
     return name[:1].upper() + name[1:]
 
 
@@ -154,14 +65,15 @@ def badge(
 ) -> str:
     """'Kind of source · date' label shown beside every citation and position."""
     prof = sources.get(source_id)
-    kind = kind or (prof.kind if prof else None)
-    kind_label = (prof.kind_label_en if lang == "en" else prof.kind_label_fr) if prof else (kind or "")
-    date_text = format_date(date or (prof.date or prof.year if prof else None), lang) or t(lang, "no_date")
+    kind = prof.kind if prof else kind  # a Position's source_kind is a label, not a kind id
+    kind_label = prof.kind_label(lang) if prof else (kind or "")
+    date_text = format_date(date or (prof.date or prof.year if prof else None), lang) or message(
+        "no_date", lang
+    )
     cls = KIND_CLASSES.get(kind or "", "kind-other")
     title = ""
     if prof is not None:
-        interest = prof.commercial_interest_en if lang == "en" else prof.commercial_interest_fr
-        title = f' title="{esc(prof.publisher)} — {esc(interest)}"'
+        title = f' title="{esc(prof.publisher)} — {esc(prof.interest(lang))}"'
     return (
         f'<span class="badge {cls}"{title}><span class="badge-kind">{esc(kind_label)}</span>'
         f'<span class="badge-date">{esc(date_text)}</span></span>'
@@ -171,24 +83,8 @@ def badge(
 # --- answer parts ----------------------------------------------------------
 
 
-def _markers(answer: Answer) -> dict[str, int]:
-    """passage id -> the number shown for it; the core's markers when it gives them."""
-    out: dict[str, int] = {}
-    used = {c.marker for c in answer.citations if c.marker is not None}
-    nxt = 1
-    for c in answer.citations:
-        if c.marker is not None:
-            out.setdefault(c.passage_id, c.marker)
-            continue
-        while nxt in used:
-            nxt += 1
-        out.setdefault(c.passage_id, nxt)
-        used.add(nxt)
-    return out
-
-
 def _marker_button(turn: int, n: int, name: str, lang: str) -> str:
-    label = f"{t(lang, 'marker_label', n=n)} ({name})"
+    label = f"{message('marker_label', lang, n=n)} ({name})"
     return (
         f'<button type="button" class="cite-marker" data-target="t{turn}-c{n}" '
         f'aria-label="{esc(label)}" title="{esc(name)}">{n}</button>'
@@ -207,7 +103,7 @@ def _is_suggestion_list(text: str, suggestions: list[str]) -> bool:
     return any(q and q in text for q in suggestions)
 
 
-def _statements_html(answer: Answer, turn: int, markers: dict[str, int], names: dict[str, str], lang: str):
+def _statements_html(answer: Answer, turn: int, marks: dict[str, int], names: dict[str, str], lang: str):
     """Paragraphs: each framing statement opens one; quotes follow it with their markers."""
     paras: list[list[str]] = []
     for st in _body_statements(answer):
@@ -220,9 +116,7 @@ def _statements_html(answer: Answer, turn: int, markers: dict[str, int], names: 
         if st.kind == "framing" or not paras:
             paras.append([])
         buttons = "".join(
-            _marker_button(turn, markers[pid], names.get(pid, ""), lang)
-            for pid in st.citations
-            if pid in markers
+            _marker_button(turn, marks[pid], names.get(pid, ""), lang) for pid in st.citations if pid in marks
         )
         buttons = f'<span class="markers">{buttons}</span>' if buttons else ""
         if st.kind == "quote":
@@ -238,37 +132,6 @@ def _plain_html(text: str) -> str:
     """Plain text (never Markdown) as escaped paragraphs."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     return "".join(f'<p class="ans-p">{esc(p).replace(chr(10), "<br>")}</p>' for p in parts)
-
-
-def doc_text_html(text: str) -> str:
-    """Escaped document text; its '#' heading lines are shown as headings, not as raw marks."""
-    out = []
-    for line in text.split("\n"):
-        m = re.match(r"^\s{0,3}#{1,6}\s+(.*)$", line)
-        out.append(f'<span class="doc-h">{esc(m.group(1))}</span>' if m else esc(line))
-    return "\n".join(out)
-
-
-def document_context(doc: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
-    """Text before the passage, the passage, text after: cut at line or sentence ends."""
-    start, end = max(0, min(start, len(doc))), max(0, min(end, len(doc)))
-    lo = max(0, start - width)
-    before = doc[lo:start]
-    if lo > 0:
-        cut = max(before.find("\n"), -1)
-        if cut < 0:
-            m = re.search(r"[.!?…]\s", before)
-            cut = m.end() - 1 if m else -1
-        before = ("…" if cut < 0 else "") + before[cut + 1 :]
-    hi = min(len(doc), end + width)
-    after = doc[end:hi]
-    if hi < len(doc):
-        cut = after.rfind("\n")
-        if cut <= 0:
-            ends = [m.end() for m in re.finditer(r"[.!?…]\s", after)]
-            cut = ends[-1] if ends else -1
-        after = after[:cut] + "\n…" if cut > 0 else after + "…"
-    return before, doc[start:end], after
 
 
 def _citation_html(
@@ -291,23 +154,8 @@ def _citation_html(
     heading_html = f'<span class="heading">{esc(heading)}</span>' if heading else ""
     title = c.source_title or (prof.title if prof else "")
     publisher = prof.publisher if prof else ""
-    interest = (prof.commercial_interest_en if lang == "en" else prof.commercial_interest_fr) if prof else ""
-    meta = " — ".join(x for x in (publisher, interest) if x)
-
-    in_doc = ""
-    doc = documents.get(c.source_id)
-    if doc and 0 <= c.start < c.end <= len(doc):
-        before, middle, after = document_context(doc, c.start, c.end)
-        if normalize(middle) != normalize(c.text):
-            middle = c.text
-        mid_html = marked(middle, find_spans(middle, quoted), "hl")
-        in_doc = (
-            f'<details class="in-doc"><summary>{esc(t(lang, "in_doc"))}</summary>'
-            f'<div class="doc-view" role="region" aria-label="{esc(t(lang, "in_doc_intro"))}">'
-            f'<p class="doc-title">{esc(title)}</p>'
-            f'<div class="doc-text">{doc_text_html(before)}<span class="in-doc-passage">{mid_html}</span>'
-            f"{doc_text_html(after)}</div></div></details>"
-        )
+    meta = " — ".join(x for x in (publisher, prof.interest(lang) if prof else "") if x)
+    in_doc = in_document_html(documents.get(c.source_id), c.text, c.start, c.end, quoted, title, lang)
     return (
         f'<li><details class="cite" id="t{turn}-c{n}">'
         f'<summary><span class="num">{n}</span><span class="src-name">{esc(name)}</span>'
@@ -321,25 +169,25 @@ def _citation_html(
 def _disagreement_html(
     d: Disagreement,
     turn: int,
-    markers: dict[str, int],
+    marks: dict[str, int],
     sources: Mapping[str, SourceProfile],
     lang: str,
 ) -> str:
     items = []
     for p in d.positions:
         name = source_name(p.source_id, p.source_label, sources, lang)
-        mark = _marker_button(turn, markers[p.passage_id], name, lang) if p.passage_id in markers else ""
+        mark = _marker_button(turn, marks[p.passage_id], name, lang) if p.passage_id in marks else ""
         stance = f'<span class="stance">{esc(p.stance)}</span>' if p.stance else ""
         items.append(
             f'<li class="position"><div class="pos-head"><strong class="src-name">{esc(name)}</strong>'
             f"{badge(p.source_id, sources, lang, p.source_kind)}{stance}</div>"
             f'<q class="quote">{esc(p.quote)}</q>{mark}</li>'
         )
-    topic = f'<p class="dis-topic">{esc(t(lang, "disagree_topic"))} {esc(d.topic)}</p>' if d.topic else ""
+    topic = f'<p class="dis-topic">{esc(message("disagree_on", lang, topic=d.topic))}</p>' if d.topic else ""
     summary = f'<p class="dis-summary">{esc(d.summary)}</p>' if d.summary else ""
     return (
-        f'<section class="disagree" role="note" aria-label="{esc(t(lang, "disagree_title"))}">'
-        f'<h3 class="dis-title">{ICONS["scale"]} {esc(t(lang, "disagree_title"))}</h3>'
+        f'<section class="disagree" role="note" aria-label="{esc(message("disagree_title", lang))}">'
+        f'<h3 class="dis-title">{ICONS["scale"]} {esc(message("disagree_title", lang))}</h3>'
         f'{topic}{summary}<ul class="positions">{"".join(items)}</ul></section>'
     )
 
@@ -352,8 +200,8 @@ def chips(questions: Iterable[str], lang: str, label_key: str = "try") -> str:
     )
     if not buttons:
         return ""
-    return f'<div class="chips" role="group" aria-label="{esc(t(lang, label_key))}">' + (
-        f'<p class="chips-label">{esc(t(lang, label_key))}</p>{buttons}</div>'
+    return f'<div class="chips" role="group" aria-label="{esc(message(label_key, lang))}">' + (
+        f'<p class="chips-label">{esc(message(label_key, lang))}</p>{buttons}</div>'
     )
 
 
@@ -365,39 +213,38 @@ def render_answer(
     lang: str = "fr",
 ) -> str:
     """One bot message: text with markers, disagreement block, refusal help, referral, sources."""
-    markers = _markers(answer)
+    marks = markers(answer)
     names = {c.passage_id: source_name(c.source_id, c.source_label, sources, lang) for c in answer.citations}
-    body = _statements_html(answer, turn, markers, names, lang) or _plain_html(answer.answer_markdown)
+    body = _statements_html(answer, turn, marks, names, lang) or _plain_html(answer.answer_markdown)
     parts: list[str] = []
+    examples = chips(answer.suggestions or messages("examples", lang)[:3], lang)
     if answer.status == "rejected_input":
-        msg = answer.error or t(lang, "rejected")
+        msg = answer.error or message("rejected", lang)
         parts.append(f'<div class="notice notice-warn" role="alert"><p>{esc(msg)}</p></div>')
-        parts.append(chips(answer.suggestions or EXAMPLES[lang][:3], lang))
+        parts.append(examples)
     elif answer.status in ("out_of_scope", "not_in_sources"):
         if not answer.statements and not answer.answer_markdown.strip():
-            title = t(lang, "refused_scope" if answer.status == "out_of_scope" else "refused_missing")
-            body = f'<p class="refusal-title">{esc(title)}</p><p class="covers">{esc(t(lang, "covers"))}</p>'
-        parts.append(
-            f'<div class="refusal" role="note">{body}'
-            f"{chips(answer.suggestions or EXAMPLES[lang][:3], lang)}</div>"
-        )
+            title = message(answer.status, lang)
+            covers = message("coverage", lang)
+            body = f'<p class="refusal-title">{esc(title)}</p><p class="covers">{esc(covers)}</p>'
+        parts.append(f'<div class="refusal" role="note">{body}{examples}</div>')
     else:
         parts.append(f'<div class="ans-body">{body}</div>')
-    parts.extend(_disagreement_html(d, turn, markers, sources, lang) for d in answer.disagreements)
+    parts.extend(_disagreement_html(d, turn, marks, sources, lang) for d in answer.disagreements)
     if answer.referral and not any(st.section == "referral" for st in answer.statements):
-        parts.append(f'<p class="referral">{ICONS["referral"]} {esc(t(lang, "referral"))}</p>')
+        parts.append(f'<p class="referral">{ICONS["referral"]} {esc(message("referral", lang))}</p>')
     if answer.citations:
-        ordered = sorted(answer.citations, key=lambda c: markers[c.passage_id])
+        ordered = sorted(answer.citations, key=lambda c: marks[c.passage_id])
         seen: set[int] = set()
         items = []
         for c in ordered:
-            n = markers[c.passage_id]
+            n = marks[c.passage_id]
             if n in seen:
                 continue
             seen.add(n)
             items.append(_citation_html(c, n, turn, answer, sources, documents, lang))
         parts.append(
-            f'<div class="cites-wrap"><h3 class="cites-title">{esc(t(lang, "sources"))}</h3>'
+            f'<div class="cites-wrap"><h3 class="cites-title">{esc(message("cited_sources", lang))}</h3>'
             f'<ol class="cites">{"".join(items)}</ol></div>'
         )
     return "".join(p for p in parts if p)
@@ -413,25 +260,25 @@ def render_turn(
     error: str | None = None,
 ) -> str:
     user = (
-        f'<div class="msg msg-user"><span class="who">{esc(t(lang, "you"))}</span>'
+        f'<div class="msg msg-user"><span class="who">{esc(message("you", lang))}</span>'
         f'<p class="q-text">{esc(question)}</p></div>'
     )
     if error:
         bot = f'<div class="notice notice-warn" role="alert"><p>{esc(error)}</p></div>'
     elif answer is None:
-        bot = f'<p class="thinking" role="status"><span class="dots" aria-hidden="true"></span>{esc(t(lang, "thinking"))}</p>'
+        bot = f'<p class="thinking" role="status"><span class="dots" aria-hidden="true"></span>{esc(message("thinking", lang))}</p>'
     else:
         bot = render_answer(answer, turn, sources, documents, lang)
     return (
         f'<article class="turn" id="turn-{turn}" aria-busy="{"true" if answer is None and not error else "false"}">'
-        f'{user}<div class="msg msg-bot"><span class="who">{esc(t(lang, "bot"))}</span>{bot}</div></article>'
+        f'{user}<div class="msg msg-bot"><span class="who">{esc(message("bot", lang))}</span>{bot}</div></article>'
     )
 
 
 def render_empty(lang: str) -> str:
     return (
-        f'<div class="empty"><h2 class="empty-title">{esc(t(lang, "empty_title"))}</h2>'
-        f'<p class="empty-body">{esc(t(lang, "empty_body"))}</p>{chips(EXAMPLES[lang], lang)}</div>'
+        f'<div class="empty"><h2 class="empty-title">{esc(message("empty_title", lang))}</h2>'
+        f'<p class="empty-body">{esc(message("empty_body", lang))}</p>{chips(messages("examples", lang), lang)}</div>'
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.errors import CorpusNotFound
 from bot.models import Passage, SourceProfile
 
 CHUNKER_VERSION = "3"
@@ -22,14 +23,23 @@ MAX_WORDS = 150
 
 
 def load_sources(corpus_dir: Path) -> dict[str, SourceProfile]:
-    data = yaml.safe_load((corpus_dir / "sources.yaml").read_text(encoding="utf-8"))
+    path = Path(corpus_dir) / "sources.yaml"
+    if not path.is_file():
+        raise CorpusNotFound(corpus_dir)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items = data["sources"] if isinstance(data, dict) else data
     return {s["id"]: SourceProfile(**s) for s in items}
 
 
 def load_documents(corpus_dir: Path, source_ids) -> dict[str, str]:
     """Cleaned text per source id: the text that passage offsets index."""
-    return {sid: (corpus_dir / "clean" / f"{sid}.md").read_text(encoding="utf-8") for sid in source_ids}
+    out = {}
+    for sid in source_ids:
+        path = Path(corpus_dir) / "clean" / f"{sid}.md"
+        if not path.is_file():
+            raise CorpusNotFound(corpus_dir, f"clean/{sid}.md")
+        out[sid] = path.read_text(encoding="utf-8")
+    return out
 
 
 def corpus_hash(documents: dict[str, str]) -> str:

@@ -141,6 +141,3 @@ class LCEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.query(text).tolist()
 
-
-def get_embeddings(settings: Settings) -> LCEmbeddings:
-    return LCEmbeddings(get_embedder(settings))

@@ -13,16 +13,20 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import chromadb
+import httpx
 import numpy as np
+from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError, NotFoundError
 from filelock import FileLock
-from langchain_chroma import Chroma
 
+from bot.errors import IndexUnavailable
 from bot.lang.text import split_sentences
 from bot.models import Passage, SourceProfile
 from bot.settings import Settings
@@ -33,18 +37,33 @@ from bot.store.kb import Sentence
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 INDEX_FORMAT = "2"
-
-
-class IndexUnavailable(RuntimeError):
-    """The vector store cannot be reached (e.g. the Chroma server is down)."""
+SPACE = {"hnsw:space": "cosine"}
+# What a vector store call raises when the store is gone: Chroma's own errors, a refused or dropped
+# connection (httpx), chromadb's "Could not connect" ValueError, an unreadable folder.
+STORE_ERRORS = (ChromaError, httpx.HTTPError, ValueError, OSError)
 
 
 @dataclass
 class Stores:
-    passages: Chroma
-    sentences: Chroma
+    """The two collections, used through chromadb's public Collection API."""
+
+    passages: Collection
+    sentences: Collection
     fingerprint: str
     built: bool  # True when this call (re)built the index
+    client: object = None
+
+    def langchain(self, embedder: Embedder, which: str = "passages"):
+        """The same collection as a `langchain_chroma.Chroma`, for LangChain-style callers (the baselines)."""
+        from langchain_chroma import Chroma
+
+        col = self.passages if which == "passages" else self.sentences
+        return Chroma(
+            collection_name=col.name,
+            embedding_function=LCEmbeddings(embedder),
+            client=self.client,
+            create_collection_if_not_exists=False,
+        )
 
 
 def sentences_of(passages: list[Passage]) -> list[Sentence]:
@@ -78,28 +97,24 @@ def _names(settings: Settings, fp: str) -> tuple[str, str]:
     return f"{base}-passages", f"{base}-sentences"
 
 
-def _store(client, name: str, lc: LCEmbeddings, create: bool) -> Chroma:
-    return Chroma(
-        collection_name=name,
-        embedding_function=lc,
-        client=client,
-        collection_metadata={"hnsw:space": "cosine"},
-        create_collection_if_not_exists=create,
-    )
+def _open_collection(client, name: str, create: bool) -> Collection:
+    """The collection as langchain_chroma opened it (no embedding function: vectors are always given)."""
+    if create:
+        return client.get_or_create_collection(name=name, embedding_function=None, metadata=SPACE)
+    return client.get_collection(name=name, embedding_function=None)
 
 
 def _fill(client, settings, fp, embedder, sources, documents, passages, progress) -> dict:
     """Embed and write both collections; returns the manifest."""
     from tqdm import tqdm
 
-    lc = LCEmbeddings(embedder)
     pname, sname = _names(settings, fp)
     for name in (pname, sname):
         try:
             client.delete_collection(name)
-        except Exception:  # absent: nothing to delete
+        except (NotFoundError, ValueError):  # absent: nothing to delete
             pass
-    pstore, sstore = _store(client, pname, lc, True), _store(client, sname, lc, True)
+    pstore, sstore = _open_collection(client, pname, True), _open_collection(client, sname, True)
     sents = sentences_of(passages)
     total = len(passages) + len(sents)
     bar = tqdm(total=total, desc="Indexing passages", unit="text", disable=not progress)
@@ -109,7 +124,7 @@ def _fill(client, settings, fp, embedder, sources, documents, passages, progress
         chunk = passages[i : i + batch]
         texts = [embedding_text(sources[p.source_id].title, documents[p.source_id], p) for p in chunk]
         vecs = embedder.passages(texts)
-        pstore._collection.add(
+        pstore.add(
             ids=[p.id for p in chunk],
             embeddings=vecs.tolist(),
             documents=[p.text for p in chunk],
@@ -120,7 +135,7 @@ def _fill(client, settings, fp, embedder, sources, documents, passages, progress
     for i in range(0, len(sents), 32):
         chunk = sents[i : i + 32]
         vecs = embedder.passages([s.text for s in chunk])
-        sstore._collection.add(
+        sstore.add(
             ids=[f"{s.passage_id}@{s.start}" for s in chunk],
             embeddings=vecs.tolist(),
             documents=[s.text for s in chunk],
@@ -162,18 +177,17 @@ def _read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def _open_checked(client, settings, fp, embedder, n_passages, n_sentences) -> tuple[Chroma, Chroma] | None:
-    """Open both collections and check they are complete; None when they are not."""
-    lc = LCEmbeddings(embedder)
+def _open_checked(client, settings, fp, n_passages, n_sentences) -> tuple[Collection, Collection, object] | None:
+    """Open both collections and check they are complete: (passages, sentences, client), or None."""
     pname, sname = _names(settings, fp)
     try:
-        ps, ss = _store(client, pname, lc, False), _store(client, sname, lc, False)
-        if ps._collection.count() != n_passages or ss._collection.count() != n_sentences:
+        ps, ss = _open_collection(client, pname, False), _open_collection(client, sname, False)
+        if ps.count() != n_passages or ss.count() != n_sentences:
             return None
         if not (_finds_itself(ps) and _finds_itself(ss)):
             log.warning("index vectors do not match their ids: rebuilding")
             return None
-        return ps, ss
+        return ps, ss, client
     except BaseException as exc:  # missing or unreadable collection: rebuild
         if not _store_error(exc):
             raise
@@ -182,13 +196,14 @@ def _open_checked(client, settings, fp, embedder, n_passages, n_sentences) -> tu
 
 
 def _store_error(exc: BaseException) -> bool:
-    """Chroma's native layer reports some corruptions as a Rust panic, which is not an Exception."""
-    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+    """A damaged or missing index, as Chroma reports it: its own errors, sqlite's, an unreadable folder,
+    or a Rust panic of its native layer (which is not an Exception)."""
+    damaged = (*STORE_ERRORS, sqlite3.Error, RuntimeError, KeyError)
+    return isinstance(exc, damaged) or type(exc).__name__ == "PanicException"
 
 
-def _finds_itself(store: Chroma, n: int = 3) -> bool:
+def _finds_itself(col: Collection, n: int = 3) -> bool:
     """A few stored vectors, searched for, come back first: the search index matches the records."""
-    col = store._collection
     got = col.get(limit=n, include=["embeddings"])
     if not got["ids"]:
         return False
@@ -208,7 +223,7 @@ def _release(path: Path) -> None:
     """Drop Chroma's cached client for a folder before it is moved or deleted."""
     try:
         chromadb.api.shared_system_client.SharedSystemClient.clear_system_cache()
-    except Exception:  # older/newer chromadb: nothing cached to drop
+    except AttributeError:  # older/newer chromadb: nothing cached to drop
         pass
 
 
@@ -227,15 +242,15 @@ def ensure_index(
         return _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent, progress, force)
     index_dir = Path(settings.index_dir)
     if not force:
-        opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+        opened = _open_local(settings, index_dir, fp, len(passages), n_sent)
         if opened:
-            return Stores(*opened, fingerprint=fp, built=False)
+            return Stores(*opened[:2], fingerprint=fp, built=False, client=opened[2])
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(index_dir.parent / f".{index_dir.name}.lock"), timeout=900):
         if not force:  # another process may have built it while we waited
-            opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+            opened = _open_local(settings, index_dir, fp, len(passages), n_sent)
             if opened:
-                return Stores(*opened, fingerprint=fp, built=False)
+                return Stores(*opened[:2], fingerprint=fp, built=False, client=opened[2])
         for kind in ("build", "old"):  # left behind by a build that crashed; we hold the lock
             for stale in index_dir.parent.glob(f".{index_dir.name}.{kind}-*"):
                 shutil.rmtree(stale, ignore_errors=True)
@@ -251,13 +266,13 @@ def ensure_index(
             os.replace(index_dir, old)
         os.replace(tmp, index_dir)
         shutil.rmtree(old, ignore_errors=True)
-        opened = _open_local(settings, index_dir, fp, embedder, len(passages), n_sent)
+        opened = _open_local(settings, index_dir, fp, len(passages), n_sent)
         if not opened:
-            raise RuntimeError(f"the index built in {index_dir} could not be opened")
-        return Stores(*opened, fingerprint=fp, built=True)
+            raise IndexUnavailable(f"the index built in {index_dir} could not be opened")
+        return Stores(*opened[:2], fingerprint=fp, built=True, client=opened[2])
 
 
-def _open_local(settings, index_dir: Path, fp, embedder, n_passages, n_sent):
+def _open_local(settings, index_dir: Path, fp, n_passages, n_sent):
     manifest = _read_manifest(index_dir)
     if not manifest or manifest.get("fingerprint") != fp:
         return None
@@ -275,26 +290,26 @@ def _open_local(settings, index_dir: Path, fp, embedder, n_passages, n_sent):
         log.warning("index at %s is unreadable (%s): rebuilding", index_dir, exc)
         _release(index_dir)
         return None
-    return _open_checked(client, settings, fp, embedder, n_passages, n_sent)
+    return _open_checked(client, settings, fp, n_passages, n_sent)
 
 
 def _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent, progress, force) -> Stores:
     try:
         client = _client(settings)
         client.heartbeat()
-    except Exception as exc:
+    except STORE_ERRORS as exc:
         raise IndexUnavailable(
             f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable"
         ) from exc
     if not force:
-        opened = _open_checked(client, settings, fp, embedder, len(passages), n_sent)
+        opened = _open_checked(client, settings, fp, len(passages), n_sent)
         if opened:
-            return Stores(*opened, fingerprint=fp, built=False)
+            return Stores(*opened[:2], fingerprint=fp, built=False, client=opened[2])
     _fill(client, settings, fp, embedder, sources, documents, passages, progress)
-    opened = _open_checked(client, settings, fp, embedder, len(passages), n_sent)
+    opened = _open_checked(client, settings, fp, len(passages), n_sent)
     if not opened:
-        raise RuntimeError("the index written to the Chroma server is incomplete")
-    return Stores(*opened, fingerprint=fp, built=True)
+        raise IndexUnavailable("the index written to the Chroma server is incomplete")
+    return Stores(*opened[:2], fingerprint=fp, built=True, client=opened[2])
 
 
 def reopen_index(settings: Settings, embedder: Embedder, fp: str, n_passages: int, n_sent: int):
@@ -303,16 +318,16 @@ def reopen_index(settings: Settings, embedder: Embedder, fp: str, n_passages: in
         client = _client(settings, Path(settings.index_dir))
         if settings.chroma_host:
             client.heartbeat()
-    except Exception as exc:
+    except STORE_ERRORS as exc:
         raise IndexUnavailable(f"vector store unreachable ({exc})") from exc
-    opened = _open_checked(client, settings, fp, embedder, n_passages, n_sent)
+    opened = _open_checked(client, settings, fp, n_passages, n_sent)
     if not opened:
-        raise IndexUnavailable("the index is missing or incomplete: run `python -m bot index`")
-    return opened
+        raise IndexUnavailable("the index is missing or incomplete: run `exobot index`")
+    return opened[:2]
 
 
-def fetch_vectors(store: Chroma, ids: list[str]) -> np.ndarray:
+def fetch_vectors(col: Collection, ids: list[str]) -> np.ndarray:
     """Vectors of the given ids, in that order."""
-    got = store._collection.get(ids=ids, include=["embeddings"])
+    got = col.get(ids=ids, include=["embeddings"])
     by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
     return np.asarray([by_id[i] for i in ids], dtype=np.float32)

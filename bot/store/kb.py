@@ -1,10 +1,19 @@
-"""Everything the answerer knows, loaded once per process."""
+"""Everything the answerer knows, loaded once per process.
+
+The tables derived from the corpus (token sets, idf, row maps, the BM25
+index) are computed here, once, the first time they are read, so that the
+retriever, the composer and the disagreement detector share them instead of
+each building its own copy.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+from rank_bm25 import BM25Okapi
 
 from bot.models import Passage, SourceProfile
 from bot.store.embed import Embedder
@@ -35,45 +44,92 @@ class KB:
     passage_order: list[str]
     embedder: Embedder
     fingerprint: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # where the corpus and the index live (corpus_dir, index_dir)
 
-    @property
+    # --- vectors ---------------------------------------------------------------------------
+
+    @cached_property
     def sentence_base(self) -> np.ndarray:
         """Each sentence's similarity to the corpus centre: the part every question shares."""
-        base = self.extra.get("_base")
-        if base is None:
-            centre = self.sentence_vecs.mean(axis=0)
-            centre /= np.linalg.norm(centre) or 1.0
-            base = self.extra["_base"] = self.sentence_vecs @ centre
-        return base
+        centre = self.sentence_vecs.mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        return self.sentence_vecs @ centre
 
     def sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
         """Query-sentence similarity with the shared topical part removed (sharper ranking)."""
         return self.sentence_vecs @ qvec - CENTERING * self.sentence_base
 
-    def sentence_tokens(self, i: int) -> frozenset[str]:
-        """Content lemmas of sentence i, computed once."""
-        cache = self.extra.get("_stoks")
-        if cache is None:
-            from bot.lang.text import content_tokens
+    # --- row maps --------------------------------------------------------------------------
 
-            cache = self.extra["_stoks"] = [frozenset(content_tokens(s.text)) for s in self.sentences]
-        return cache[i]
+    @cached_property
+    def passage_rows(self) -> dict[str, int]:
+        """Passage id -> its row in passage_vecs (and in the BM25 index)."""
+        return {pid: i for i, pid in enumerate(self.passage_order)}
 
-    def passage_tokens(self, pid: str) -> frozenset[str]:
-        """Content lemmas of a passage with its headings, computed once."""
-        cache = self.extra.get("_ptoks")
-        if cache is None:
-            from bot.lang.text import content_tokens
-
-            cache = self.extra["_ptoks"] = {
-                p.id: frozenset(content_tokens(" ".join(p.heading_path) + " " + p.text))
-                for p in self.passages.values()
-            }
-        return cache[pid]
+    @cached_property
+    def sentence_passage_rows(self) -> np.ndarray:
+        """(N,) row of each sentence's passage in passage_vecs."""
+        rows = self.passage_rows
+        return np.array([rows[s.passage_id] for s in self.sentences], dtype=np.int64)
 
     def passage_row(self, pid: str) -> int:
-        rows = self.extra.get("_rows")
-        if rows is None:
-            rows = self.extra["_rows"] = {p: i for i, p in enumerate(self.passage_order)}
-        return rows[pid]
+        return self.passage_rows[pid]
+
+    # --- tokens ----------------------------------------------------------------------------
+
+    @cached_property
+    def sentence_token_sets(self) -> list[frozenset[str]]:
+        """Content lemmas of each sentence."""
+        from bot.lang.text import content_tokens
+
+        return [frozenset(content_tokens(s.text)) for s in self.sentences]
+
+    def sentence_tokens(self, i: int) -> frozenset[str]:
+        """Content lemmas of sentence i."""
+        return self.sentence_token_sets[i]
+
+    @cached_property
+    def passage_token_lists(self) -> list[list[str]]:
+        """Content lemmas of each passage with its headings, in passage_order (what BM25 indexes)."""
+        from bot.lang.text import content_tokens
+
+        out = []
+        for pid in self.passage_order:
+            p = self.passages[pid]
+            out.append(content_tokens(" ".join(p.heading_path) + " " + p.text))
+        return out
+
+    @cached_property
+    def _passage_token_sets(self) -> dict[str, frozenset[str]]:
+        return {pid: frozenset(t) for pid, t in zip(self.passage_order, self.passage_token_lists, strict=True)}
+
+    def passage_tokens(self, pid: str) -> frozenset[str]:
+        """Content lemmas of a passage with its headings."""
+        return self._passage_token_sets[pid]
+
+    # --- word weights ------------------------------------------------------------------------
+
+    @cached_property
+    def bm25(self) -> BM25Okapi:
+        """BM25 over the passages (rows in passage_order)."""
+        return BM25Okapi(self.passage_token_lists)
+
+    @cached_property
+    def vocab(self) -> frozenset[str]:
+        """Every lemma of the passages."""
+        return frozenset(t for toks in self.passage_token_lists for t in toks)
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """BM25 idf of each passage lemma: how rare a word is across passages."""
+        return {t: float(self.bm25.idf.get(t, 0.0)) for t in self.vocab}
+
+    @cached_property
+    def sentence_idf(self) -> dict[str, float]:
+        """log((N + 1) / df) over sentences: how rare a word is across sentences (disagreement relevance)."""
+        n = len(self.sentences)
+        df: dict[str, int] = {}
+        for toks in self.sentence_token_sets:
+            for w in toks:
+                df[w] = df.get(w, 0) + 1
+        return {w: math.log((n + 1) / c) for w, c in df.items()}

@@ -24,9 +24,9 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
+from bot.errors import IndexUnavailable  # noqa: E402
 from bot.models import Answer, SourceProfile  # noqa: E402
 from bot.settings import ROOT, Settings, get_settings  # noqa: E402
-from bot.store.index import IndexUnavailable  # noqa: E402
 from bot.web.docs import api_docs_html  # noqa: E402
 from bot.web.health import Health, check_health  # noqa: E402
 from bot.web.http import (  # noqa: E402

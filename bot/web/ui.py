@@ -1,6 +1,6 @@
 """The chat UI (Gradio Blocks): one transcript rendered by hand, an input, and a language switch.
 
-The transcript is a single `gr.HTML` filled by `bot.web_render`, so that every
+The transcript is a single `gr.HTML` filled by `bot.render.html`, so that every
 string is escaped by us. Clicks on its example chips come back to Python as
 events; clicks on citation numbers only open the passage, in the browser.
 """
@@ -16,14 +16,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from bot.render.html import ICONS, esc, render_transcript  # noqa: E402
+from bot.render.messages import lang_of, message  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.web.service import ChatService, history_of  # noqa: E402
 
-from .web_i18n import lang_of, t  # noqa: E402
-
 log = logging.getLogger(__name__)
 
-OTHER_LANG_LABEL = {"fr": "English", "en": "Français"}  # the switch names the language it leads to
 DEFAULT_LOGO = "/chat-static/logo.svg"
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
@@ -98,7 +96,7 @@ def brand_css(settings: Settings) -> str:
 
 
 def header_html(settings: Settings, lang: str, embed: bool) -> str:
-    sub = "" if embed else f'<p class="brand-sub">{esc(t(lang, "subtitle"))}</p>'
+    sub = "" if embed else f'<p class="brand-sub">{esc(message("subtitle", lang))}</p>'
     return (
         f'<header class="brand{" brand-embed" if embed else ""}">'
         f'<img class="brand-logo" src="{esc(logo_url(settings))}" alt="" width="36" height="36">'
@@ -107,7 +105,7 @@ def header_html(settings: Settings, lang: str, embed: bool) -> str:
 
 
 def note_html(lang: str) -> str:
-    return f'<p class="med-note" role="note">{ICONS["info"]} {esc(t(lang, "disclaimer"))}</p>'
+    return f'<p class="med-note" role="note">{ICONS["info"]} {esc(message("disclaimer", lang))}</p>'
 
 
 def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> gr.Blocks:
@@ -142,7 +140,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
             last["answer"] = ans.model_dump(mode="json")
         except Exception:  # the user sees a short message; the log keeps the details
             log.exception("answering failed")
-            last["error"] = t(lang, "error")
+            last["error"] = message("internal", lang)
         turns = [*turns[:-1], last]
         return turns, render(turns, lang)
 
@@ -150,13 +148,13 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         lang = lang_of(lang)
         return (
             lang,
-            gr.update(value=OTHER_LANG_LABEL[lang]),
+            gr.update(value=message("other_lang", lang)),
             header_html(settings, lang, embed),
             render(turns, lang),
-            gr.update(label=t(lang, "input_label"), placeholder=t(lang, "placeholder")),
-            gr.update(value=t(lang, "send")),
+            gr.update(label=message("input_label", lang), placeholder=message("placeholder", lang)),
+            gr.update(value=message("send", lang)),
             note_html(lang),
-            gr.update(value=t(lang, "clear")),
+            gr.update(value=message("clear", lang)),
         )
 
     def clear(lang: str):
@@ -176,7 +174,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         with gr.Column(elem_classes="topbar"):
             header = gr.HTML(header_html(settings, lang0, embed), elem_classes="header-cell")
             lang_btn = gr.Button(
-                OTHER_LANG_LABEL[lang0], size="sm", elem_id="lang-switch", elem_classes="lang-switch"
+                message("other_lang", lang0), size="sm", elem_id="lang-switch", elem_classes="lang-switch"
             )
         transcript = gr.HTML(
             render([], lang0),
@@ -187,9 +185,9 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         with gr.Column(elem_classes="composer", elem_id="composer"):
             with gr.Row(elem_classes="input-row", equal_height=True):
                 question = gr.Textbox(
-                    label=t(lang0, "input_label"),
+                    label=message("input_label", lang0),
                     show_label=False,
-                    placeholder=t(lang0, "placeholder"),
+                    placeholder=message("placeholder", lang0),
                     lines=1,
                     max_lines=4,
                     max_length=settings.max_question_chars,
@@ -198,10 +196,14 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
                     container=False,
                     autofocus=False,
                 )
-                send = gr.Button(t(lang0, "send"), variant="primary", elem_id="send", scale=1, min_width=90)
+                send = gr.Button(
+                    message("send", lang0), variant="primary", elem_id="send", scale=1, min_width=90
+                )
             with gr.Row(elem_classes="note-row"):
                 note = gr.HTML(note_html(lang0), elem_classes="note-cell")
-                new = gr.Button(t(lang0, "clear"), size="sm", elem_id="new-chat", scale=0, min_width=120)
+                new = gr.Button(
+                    message("clear", lang0), size="sm", elem_id="new-chat", scale=0, min_width=120
+                )
 
         ask_io = {"inputs": [turns, lang], "outputs": [turns, transcript]}
         for trigger in (question.submit, send.click):

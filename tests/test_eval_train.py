@@ -1,0 +1,49 @@
+"""The training set is its own: big enough, varied, and no near-copy of an evaluation question."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.lang.text import content_tokens, detect_language
+from eval.questions import load_questions
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN = ROOT / "eval" / "train.jsonl"
+EVAL_SETS = ("questions.jsonl", "questions_holdout.jsonl", "questions_fresh.jsonl")
+NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
+
+
+def _bag(text: str) -> frozenset[str]:
+    return frozenset(content_tokens(text))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+@pytest.mark.unit
+def test_training_set_size_and_mix():
+    qs = load_questions(TRAIN)
+    assert len(qs) >= 300
+    assert sum(detect_language(q.question) == "en" for q in qs) >= 60
+    assert sum(q.is_near_miss for q in qs) >= 80
+    assert sum(q.style in ("colloquial", "typo", "sms", "long") for q in qs) >= 40
+    answerable = [q for q in qs if q.expect_status == "answered"]
+    assert all(q.gold_sentences for q in answerable), "every answerable training question names its sentences"
+
+
+@pytest.mark.unit
+def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
+    train = [(q.id, _bag(q.question)) for q in load_questions(TRAIN)]
+    clashes = []
+    for name in EVAL_SETS:
+        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            e = json.loads(line)
+            eb = _bag(e["question"])
+            if len(eb) < 2:
+                continue
+            clashes += [(tid, e["id"]) for tid, tb in train if _jaccard(tb, eb) >= NEAR]
+    assert clashes == []
