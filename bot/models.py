@@ -69,6 +69,9 @@ class Statement(BaseModel):
     # where the statement belongs on screen: the answer itself, the disagreement block,
     # the referral note, or a refusal
     section: Literal["answer", "disagreement", "referral", "refusal"] = "answer"
+    # for a quote: [start, end) character offsets into `text` of the span that answers the question
+    # (an amount, a duration, a name); the text itself stays verbatim
+    highlight: list[tuple[int, int]] = Field(default_factory=list)
 
 
 class Citation(BaseModel):

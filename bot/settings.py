@@ -75,8 +75,13 @@ class Settings(BaseSettings):
     # answer
     max_question_chars: int = Field(1000, description="Longer questions are rejected.")
     max_history_turns: int = Field(6, description="Previous turns read for follow-up questions.")
-    max_quotes: int = Field(5, description="Most quotes in one answer.")
-    max_quotes_per_source: int = Field(2, description="Most quotes from one source.")
+    selector: Literal["rules", "model"] = Field(
+        "rules",
+        description="How answers are chosen: the hand-set rules, or the fitted relevance model (`model`, in trial).",
+    )
+    answer_quotes: int = Field(3, description="Most quotes in one answer (relevance model).")
+    max_quotes: int = Field(5, description="Most quotes in one answer (rules baseline).")
+    max_quotes_per_source: int = Field(2, description="Most quotes from one source (rules baseline).")
     refusal: bool = Field(True, description="Refuse off-topic or unanswerable questions.")
     detect_disagreements: bool = Field(True, description="Run the disagreement detector.")
     use_evidence_map: bool = Field(True, description="Add reviewed disagreements from corpus/claims.yaml.")

@@ -26,11 +26,13 @@ SYSTEMS: dict[str, dict | None] = {
     "hybrid-no-map": {"retrieval_mode": "hybrid", "use_evidence_map": False},
     "dense": {"retrieval_mode": "dense", "use_evidence_map": True},
     "bm25": {"retrieval_mode": "bm25", "use_evidence_map": True},
+    "model": {"retrieval_mode": "hybrid", "use_evidence_map": True, "selector": "model"},
     "naive-rag": None,
 }
 FULL = "hybrid"
 DESCRIPTIONS = {
-    "hybrid": "full system: hybrid retrieval (dense + BM25), evidence map on",
+    "hybrid": "full system: hybrid retrieval, hand-set answer rules, evidence map on",
+    "model": "the full system with the fitted relevance model choosing answer-or-refuse and the quotes (in trial)",
     "hybrid-no-map": "full system without the reviewed evidence map (detector only)",
     "dense": "the bot with dense retrieval only",
     "bm25": "the bot with BM25 retrieval only",
@@ -75,9 +77,7 @@ def get_asker(name: str, base: Settings | None = None) -> tuple[Callable[..., An
     return (lambda text, qid, history=None: bot.ask(text, history=history, id=qid)), bot
 
 
-def answer_all(
-    ask: Callable[..., Answer], questions: Sequence[Question]
-) -> tuple[list[Answer], list[str]]:
+def answer_all(ask: Callable[..., Answer], questions: Sequence[Question]) -> tuple[list[Answer], list[str]]:
     """Ask every question; a crash becomes a visible failed answer, never a silent skip."""
     answers, crashed = [], []
     for q in questions:

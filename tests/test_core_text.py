@@ -7,7 +7,13 @@ def test_sentences_are_verbatim_slices():
     text = "## Titre\n\nLes exosomes sont petits (fig. 1). Ils font 30-150 nm ! Vrai ?\n- un item « cité »."
     spans = split_sentences(text)
     got = [text[s:e] for s, e in spans]
-    assert got == ["Titre", "Les exosomes sont petits (fig. 1).", "Ils font 30-150 nm !", "Vrai ?", "un item « cité »."]
+    assert got == [
+        "Titre",
+        "Les exosomes sont petits (fig. 1).",
+        "Ils font 30-150 nm !",
+        "Vrai ?",
+        "un item « cité ».",
+    ]
 
 
 def test_table_rows_are_one_sentence_each():
@@ -16,7 +22,7 @@ def test_table_rows_are_one_sentence_each():
 
 
 def test_normalize_quotes_and_spaces():
-    assert normalize("l’exosome  «\u00a0x\u00a0»\n") == "l'exosome \" x \""
+    assert normalize("l’exosome  «\u00a0x\u00a0»\n") == 'l\'exosome " x "'
     assert is_verbatim("l'exosome est", "Ici l’exosome\nest petit.")
     assert not is_verbatim("", "anything")
     assert not is_verbatim("l'exosome est grand", "Ici l’exosome est petit.")

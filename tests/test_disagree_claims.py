@@ -61,7 +61,9 @@ def test_the_written_json_schema_is_the_models_schema():
     written = claims_path().with_name(SCHEMA_NAME)
     assert written.read_text(encoding="utf-8") == schema_text()
     assert json.loads(schema_text()) == json_schema()
-    assert claims_path().read_text(encoding="utf-8").startswith(f"# yaml-language-server: $schema={SCHEMA_NAME}")
+    assert (
+        claims_path().read_text(encoding="utf-8").startswith(f"# yaml-language-server: $schema={SCHEMA_NAME}")
+    )
 
 
 def test_an_unknown_field_is_refused(kb, tmp_path):

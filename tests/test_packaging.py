@@ -21,7 +21,18 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = {".venv", ".git", ".index", "build", "dist", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "artifacts"}
+SKIP = {
+    ".venv",
+    ".git",
+    ".index",
+    "build",
+    "dist",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "artifacts",
+}
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
@@ -109,7 +120,11 @@ def test_the_installed_package_answers_from_outside_the_checkout(wheel, tmp_path
     env_no_index = {k: v for k, v in env.items() if k != "BOT_INDEX_DIR"}
     default_index = subprocess.run(
         [sys.executable, "-c", "from bot.settings import Settings; print(Settings().index_dir)"],
-        cwd=work, env=env_no_index, capture_output=True, text=True, check=True,
+        cwd=work,
+        env=env_no_index,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert Path(default_index) == tmp_path / "cache" / "exosome-bot" / "index"  # not in site-packages
 
@@ -124,7 +139,11 @@ def test_a_missing_corpus_is_named_with_its_setting(tmp_path):
     env = {**os.environ, "BOT_CORPUS_DIR": str(tmp_path / "nowhere"), "BOT_INDEX_DIR": str(tmp_path / "i")}
     out = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "Que sont les exosomes ?"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 2
     assert "BOT_CORPUS_DIR" in out.stderr and "nowhere" in out.stderr and "Traceback" not in out.stderr

@@ -172,6 +172,28 @@ def compose_quotes(kb: KB, picks: list[Pick], lang: str, cites: Citations) -> li
     return statements
 
 
+def compose_ranked(
+    kb: KB, ranked: list[tuple[int, float]], lang: str, cites: Citations, spans
+) -> list[Statement]:
+    """Answer-first quotes: the best sentence first, then the others in relevance order.
+
+    A source's framing line is repeated only when the speaker changes. `spans(text)`
+    gives the answering spans to highlight inside each quote.
+    """
+    statements: list[Statement] = []
+    last = None
+    for i, p in ranked:
+        s = kb.sentences[i]
+        if s.source_id != last:
+            statements.append(Statement(kind="framing", text=source_framing(kb.sources[s.source_id], lang)))
+            last = s.source_id
+        cites.cite(s.passage_id, p, s.text)
+        statements.append(
+            Statement(kind="quote", text=s.text, citations=[s.passage_id], highlight=spans(s.text))
+        )
+    return statements
+
+
 def compose_disagreements(
     kb: KB, disagreements: list[Disagreement], lang: str, cites: Citations
 ) -> list[Statement]:

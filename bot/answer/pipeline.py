@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from bot import disagree
-from bot.answer import compose, guard, lexicon, scope
+from bot.answer import compose, conversation, guard, lexicon, relevance, scope
 from bot.answer.retrieve import Retriever
 from bot.errors import IndexUnavailable
 from bot.lang.text import content_tokens, detect_language
@@ -59,6 +60,8 @@ class Bot:
         )
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
+        model = relevance.load_model() if relevance.MODEL_FILE.exists() else None
+        self.scorer = relevance.Scorer(self.kb, model)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
         self._dx = _prepare_disagree(self.kb, strict=self.stores.built)
@@ -110,49 +113,76 @@ class Bot:
         self.retriever.store = passages
         self._index_ok = True
 
-    def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
+    def understand(self, question: Any, history: Any = None) -> Understood | None:
+        """Everything the bot reads from a question before it decides: None for rejected input.
+
+        The same function serves `ask` and the training of the relevance model.
+        """
+        checked = guard.check_question(question, self.settings.max_question_chars)
+        if checked.error:
+            return None
+        q = checked.text
+        return self._understand(
+            q, detect_language(q), guard.previous_question(history, self.settings.max_history_turns)
+        )
+
+    def _understand(self, q: str, lang: str, prev: str | None) -> Understood:
         s = self.settings
-        timings: dict[str, float] = {}
         t = time.perf_counter()
         qvec = self.embedder.query(q)
         tokens = content_tokens(q)
-        follow = prev is not None and scope.is_follow_up(q, tokens)
+        follow = prev is not None and conversation.is_elliptical(q, tokens)
         if follow:
-            pvec = self.embedder.query(prev)
-            qvec = _unit(qvec + 0.6 * pvec)
+            qvec = _unit(qvec + 0.6 * self.embedder.query(prev))
             tokens = tokens + content_tokens(prev)
-        search_tokens = lexicon.expand(tokens)
-        timings["embed"] = _ms(t)
-
+        embed_ms = _ms(t)
         t = time.perf_counter()
-        hits = self.retriever.search(qvec, search_tokens, s.retrieval_mode, s.top_k)
-        timings["retrieve"] = _ms(t)
+        hits = self.retriever.search(qvec, lexicon.expand(tokens), s.retrieval_mode, s.top_k)
+        about = f"{prev} {q}" if follow else q
+        scored = self.scorer.score(about, qvec, tokens, lang, hits) if s.selector == "model" else None
+        timings = {"embed": embed_ms, "retrieve": _ms(t)}
+        return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings)
 
-        verdict = (
-            self.scope.judge(q if not follow else f"{prev} {q}", qvec, tokens, hits, lang)
-            if s.refusal
-            else None
-        )
-        if verdict is not None and verdict.status != "answered":
-            return self._refusal(qid, display, lang, verdict.status, qvec, q, hits, timings, t0)
-
+    def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
+        s = self.settings
+        u = self._understand(q, lang, prev)
+        timings = u.timings
         t = time.perf_counter()
         cites = compose.Citations(self.kb, lang)
-        picks = compose.pick_sentences(self.kb, hits, qvec, tokens, s.max_quotes, s.max_quotes_per_source)
-        if not picks:  # nothing quotable: say so rather than answer with nothing
-            return self._refusal(qid, display, lang, "not_in_sources", qvec, q, hits, timings, t0)
-        statements = compose.compose_quotes(self.kb, picks, lang, cites)
+        if s.selector == "model":
+            chosen = self._choose(u.scored, refuse=s.refusal)
+            if not chosen:
+                # a personal health question is on topic even without a word of the domain
+                on_topic = scope.in_domain(u.about) or scope.needs_referral(q)
+                status = "not_in_sources" if on_topic else "out_of_scope"
+                return self._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
+            atype = u.scored.query.atype
+            statements = compose.compose_ranked(
+                self.kb, chosen, lang, cites, lambda text: relevance.answer_spans(text, atype)
+            )
+        else:
+            verdict = self.scope.judge(u.about, u.qvec, u.tokens, u.hits, lang) if s.refusal else None
+            if verdict is not None and verdict.status != "answered":
+                return self._refusal(qid, display, lang, verdict.status, u.qvec, q, u.hits, timings, t0)
+            picks = compose.pick_sentences(
+                self.kb, u.hits, u.qvec, u.tokens, s.max_quotes, s.max_quotes_per_source
+            )
+            if not picks:  # nothing quotable: say so rather than answer with nothing
+                return self._refusal(qid, display, lang, "not_in_sources", u.qvec, q, u.hits, timings, t0)
+            statements = compose.compose_quotes(self.kb, picks, lang, cites)
         timings["compose"] = _ms(t)
 
         disagreements = []
         if s.detect_disagreements:
             t = time.perf_counter()
-            about = f"{prev} {q}" if follow else q
-            disagreements = disagree.find(about, qvec, hits, self.kb, self._dx, s.use_evidence_map, lang)
+            disagreements = disagree.find(
+                u.about, u.qvec, u.hits, self.kb, self._dx, s.use_evidence_map, lang
+            )
             timings["disagree"] = _ms(t)
         statements += compose.compose_disagreements(self.kb, disagreements, lang, cites)
 
-        referral = scope.needs_referral(q) or (follow and scope.needs_referral(prev or ""))
+        # only the question itself calls for a referral: nothing carries over from earlier turns
+        referral = scope.needs_referral(q)
         if referral:
             text = message("referral", lang)
             statements.append(Statement(kind="framing", text=text, section="referral"))
@@ -166,9 +196,27 @@ class Bot:
             disagreements=disagreements,
             timings_ms={**timings, "total": _ms(t0)},
             referral=referral,
-            retrieved=[h.passage.id for h in hits],
+            retrieved=[h.passage.id for h in u.hits],
         )
         return _with_markdown(answer)
+
+    def _choose(self, scored: relevance.Scored, refuse: bool = True) -> list[tuple[int, float]]:
+        """The answering sentence first, then up to a few more that pass the quote threshold and add something."""
+        model = self.scorer.model
+        ranked = scored.ranked()
+        if not ranked or (refuse and model.answerable(scored) < model.answer_threshold):
+            return []
+        chosen = [ranked[0]]
+        seen = [self.kb.sentence_tokens(ranked[0][0])]
+        for i, p in ranked[1:]:
+            if len(chosen) >= self.settings.answer_quotes or p < model.quote_threshold:
+                break
+            toks = self.kb.sentence_tokens(i)
+            if any(len(toks & t) >= 0.6 * min(len(toks), len(t)) for t in seen):
+                continue  # says nothing the chosen quotes do not already say
+            chosen.append((i, p))
+            seen.append(toks)
+        return chosen
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:
         referral = scope.needs_referral(q)
@@ -196,6 +244,27 @@ class Bot:
             timings_ms={**timings, "total": _ms(t0)},
         )
         return _with_markdown(answer)
+
+
+@dataclass
+class Understood:
+    text: str  # the question as searched
+    lang: str
+    about: str  # the question, with the previous one for an elliptical follow-up
+    follow: bool
+    qvec: np.ndarray
+    tokens: list[str]
+    hits: list
+    scored: relevance.Scored | None
+    timings: dict[str, float]
+
+    @property
+    def cands(self) -> list[int]:
+        return self.scored.cands if self.scored else []
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.scored.X if self.scored else np.zeros((0, len(relevance.FEATURES)))
 
 
 def _prepare_disagree(kb: KB, strict: bool):

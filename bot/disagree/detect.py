@@ -391,4 +391,3 @@ def _map_disagreements(ctx: _Ctx, detected: set[str]) -> list[tuple[float, Disag
         if d.aspect not in best or fit > best[d.aspect][1]:
             best[d.aspect] = (score, fit, d)
     return [(score, d) for score, _, d in best.values()]
-

@@ -189,9 +189,7 @@ def validate_claims(kb, path: Path | None = None) -> list[Claim]:
             ]
             verbatim = _verbatim(kb.passages[pid].text, p.quote)
             positions.append(ClaimPosition(p.source_id, pid, verbatim, p.stance_fr, p.stance_en, sentences))
-        claims.append(
-            Claim(e.id, e.aspect, e.topic_fr, e.topic_en, e.summary_fr, e.summary_en, positions)
-        )
+        claims.append(Claim(e.id, e.aspect, e.topic_fr, e.topic_en, e.summary_fr, e.summary_en, positions))
     return claims
 
 
@@ -228,4 +226,3 @@ def write_schema(folder: Path | None = None) -> Path:
     path = Path(folder) / SCHEMA_NAME if folder else claims_path().with_name(SCHEMA_NAME)
     path.write_text(schema_text(), encoding="utf-8")
     return path
-

@@ -88,7 +88,9 @@ def prepare(kb, strict: bool = False) -> DisagreeIndex:
         dx.claims_error = str(exc)
         log.error("evidence map not used: %s", exc)
         return dx
-    texts = [t for c in dx.claims for t in (f"{c.topic_fr} : {c.summary_fr}", f"{c.topic_en}: {c.summary_en}")]
+    texts = [
+        t for c in dx.claims for t in (f"{c.topic_fr} : {c.summary_fr}", f"{c.topic_en}: {c.summary_en}")
+    ]
     cvecs = embed_cached(kb, texts) if texts else np.zeros((0, 0), dtype=np.float32)
     for k, c in enumerate(dx.claims):
         c.vecs = cvecs[2 * k : 2 * k + 2]

@@ -21,7 +21,7 @@ def position(kb, i: int, stance: str, lang: str) -> Position:
 
 
 def names(kb, sids: list[str], lang: str) -> str:
-    """"A, B et C" / "A, B and C"."""
+    """ "A, B et C" / "A, B and C"."""
     en = lang == "en"
     out = [kb.sources[s].short_name_en if en else kb.sources[s].short_name_fr for s in sids]
     if len(out) == 1:

@@ -120,7 +120,7 @@ def _statements_html(answer: Answer, turn: int, marks: dict[str, int], names: di
         )
         buttons = f'<span class="markers">{buttons}</span>' if buttons else ""
         if st.kind == "quote":
-            paras[-1].append(f'<q class="quote">{esc(st.text)}</q>{buttons}')
+            paras[-1].append(f'<q class="quote">{_highlighted(st)}</q>{buttons}')
         elif st.kind == "paraphrase":
             paras[-1].append(f'<span class="paraphrase">{esc(st.text)}</span>{buttons}')
         else:
@@ -305,3 +305,14 @@ def render_transcript(
             for i, tr in enumerate(turns)
         )
     return f'<div class="chat" lang="{esc(lang)}">{inner}</div>'
+
+
+def _highlighted(st) -> str:
+    """The quote, escaped, with its answering spans marked (`<strong class="answer-span">`)."""
+    out, at = [], 0
+    for start, end in st.highlight:
+        if start < at or end > len(st.text):
+            continue
+        out += [esc(st.text[at:start]), f'<strong class="answer-span">{esc(st.text[start:end])}</strong>']
+        at = end
+    return "".join(out) + esc(st.text[at:])

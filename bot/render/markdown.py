@@ -47,6 +47,17 @@ def _marker(st: Statement, marks: dict[str, int]) -> str:
     return "".join(f" [{n}]" for n in nums)
 
 
+def _highlighted(st: Statement) -> str:
+    """The quote, escaped, with its answering spans in bold."""
+    out, at = [], 0
+    for start, end in st.highlight:
+        if start < at or end > len(st.text):
+            continue
+        out += [md_escape(st.text[at:start]), f"**{md_escape(st.text[start:end])}**"]
+        at = end
+    return "".join(out) + md_escape(st.text[at:])
+
+
 def _quotes(statements: list[Statement], marks: dict[str, int]) -> list[str]:
     """Each source's framing line in bold, then its quotes; a blank line after each group."""
     out: list[str] = []
@@ -58,7 +69,7 @@ def _quotes(statements: list[Statement], marks: dict[str, int]) -> list[str]:
                 out.append("")
             out.append(f"**{md_escape(st.text)}**")
         elif st.kind == "quote":
-            out.append(f"> « {md_escape(st.text)} »{_marker(st, marks)}")
+            out.append(f"> « {_highlighted(st)} »{_marker(st, marks)}")
         else:
             out.append(f"{md_escape(st.text)}{_marker(st, marks)}")
     return [*out, ""] if out else out

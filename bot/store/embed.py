@@ -140,4 +140,3 @@ class LCEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.query(text).tolist()
-

@@ -177,7 +177,9 @@ def _read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def _open_checked(client, settings, fp, n_passages, n_sentences) -> tuple[Collection, Collection, object] | None:
+def _open_checked(
+    client, settings, fp, n_passages, n_sentences
+) -> tuple[Collection, Collection, object] | None:
     """Open both collections and check they are complete: (passages, sentences, client), or None."""
     pname, sname = _names(settings, fp)
     try:

@@ -101,7 +101,9 @@ class KB:
 
     @cached_property
     def _passage_token_sets(self) -> dict[str, frozenset[str]]:
-        return {pid: frozenset(t) for pid, t in zip(self.passage_order, self.passage_token_lists, strict=True)}
+        return {
+            pid: frozenset(t) for pid, t in zip(self.passage_order, self.passage_token_lists, strict=True)
+        }
 
     def passage_tokens(self, pid: str) -> frozenset[str]:
         """Content lemmas of a passage with its headings."""

@@ -209,6 +209,8 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
 
     @app.get("/examples/pharmacy-page.html", include_in_schema=False)
     def example_page() -> FileResponse:
+        if not EXAMPLE_PAGE.is_file():  # an installed package has no examples/ folder
+            raise StarletteHTTPException(status_code=404)
         return FileResponse(EXAMPLE_PAGE, media_type="text/html")
 
     app.mount("/chat-static", StaticFiles(directory=STATIC_DIR), name="chat-static")

@@ -1,0 +1,370 @@
+"""How likely a sentence is to answer a question: one fitted model for answer-or-refuse, choice and order.
+
+Each (question, sentence) pair is described by a few measurable features
+(dense similarity of the sentence and of its passage, coverage of the
+question's rare words, whether the sentence holds the kind of answer the
+question asks for, words the documents never use...). A logistic regression
+fitted on `eval/train.jsonl` (`python -m eval.train`) turns them into a
+probability. The same probability decides whether to answer at all (the best
+sentence must pass a threshold chosen by cross-validation), which sentences
+are quoted and in what order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, field_validator
+
+from bot.answer.lexicon import covered, maps_to_documents
+from bot.answer.retrieve import Hit
+from bot.answer.scope import in_domain
+from bot.answer.vocab import GENERIC
+from bot.lang.text import content_tokens, fold
+from bot.store.kb import KB
+
+HERE = Path(__file__).resolve().parent
+MODEL_FILE = HERE / "relevance_model.json"
+TYPES_FILE = HERE.parent / "lang" / "answer_types.yaml"
+
+MIN_SENTENCE_CHARS = 25
+GLOBAL_CANDIDATES = 20  # best sentences of the whole corpus added to those of the retrieved passages
+CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")
+REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
+_NAME = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w-]{2,})")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+
+FEATURES = (
+    "s_dense",  # cosine of the question and the bare sentence
+    "s_center",  # the same, less the part every question shares (the corpus centre)
+    "s_rank",  # 1 / (1 + rank of the sentence among all sentences)
+    "s_gap",  # distance below the best sentence for this question
+    "p_dense",  # cosine of the question and the sentence's passage (with its headings)
+    "p_rank",  # 1 / (1 + rank of the passage in the fused retrieval), 0 when not retrieved
+    "cover_s",  # share of the question's rare words (idf-weighted) in the sentence
+    "cover_p",  # ... in the passage and its headings
+    "cover_h",  # ... in the headings and the document title
+    "type_match",  # the question asks for an amount, a duration, a name... and the sentence has one
+    "type_missing",  # it asks for one and the sentence has none
+    "unknown",  # share of the question's words the documents never use (French questions)
+    "unknown_names",  # names and figures in the question that no document contains
+    "log_len",  # sentence length
+    "table_row",
+    "lang_en",
+    "domain",  # the question uses a word of the documents' domain (skin, hair, exosomes...)
+)
+
+
+class AnswerType(BaseModel):
+    name: str
+    question: list[re.Pattern]
+    sentence: list[re.Pattern]
+
+    @field_validator("question", "sentence", mode="before")
+    @classmethod
+    def _compile(cls, v):
+        return [re.compile(p) for p in v]
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> tuple[AnswerType, ...]:
+    data = yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))
+    try:
+        return tuple(AnswerType(**t) for t in data["types"])
+    except Exception as exc:  # a bad regex or a missing field: say which file
+        raise ValueError(f"{TYPES_FILE.name}: {exc}") from exc
+
+
+def question_type(folded_question: str) -> AnswerType | None:
+    for t in answer_types():
+        if any(p.search(folded_question) for p in t.question):
+            return t
+    return None
+
+
+def answer_spans(text: str, atype: AnswerType | None) -> list[tuple[int, int]]:
+    """Character spans of `text` that hold the kind of answer asked for (for `highlight`)."""
+    if atype is None:
+        return []
+    spans = sorted({m.span() for p in atype.sentence for m in p.finditer(text) if m.end() > m.start()})
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@dataclass
+class Query:
+    """What is computed once per question."""
+
+    text: str
+    lang: str
+    vec: np.ndarray
+    focus: dict[str, float]  # rare content lemmas of the question -> idf weight
+    atype: AnswerType | None
+    unknown: float
+    unknown_names: int
+    domain: bool
+
+
+@dataclass
+class Scored:
+    """One question's candidates, their features and their probability of answering it."""
+
+    query: Query
+    cands: list[int]  # rows of kb.sentences
+    X: np.ndarray
+    p: np.ndarray
+
+    def ranked(self) -> list[tuple[int, float]]:
+        order = np.argsort(-self.p, kind="stable")
+        return [(self.cands[j], float(self.p[j])) for j in order]
+
+    @property
+    def best(self) -> float:
+        return float(self.p.max()) if len(self.p) else 0.0
+
+
+class Scorer:
+    """The corpus-side tables the features need, computed once per bot."""
+
+    def __init__(self, kb: KB, model: Model | None):
+        self.kb = kb
+        self.model = model
+        self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
+        self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
+        self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
+        self.heading_tokens = {
+            pid: frozenset(content_tokens(" ".join([kb.sources[p.source_id].title, *p.heading_path])))
+            for pid, p in kb.passages.items()
+        }
+
+    def query(self, text: str, qvec: np.ndarray, tokens: list[str], lang: str) -> Query:
+        idf = self.kb.idf
+        top = max(idf.values(), default=1.0)
+        focus_toks = [t for t in dict.fromkeys(tokens) if t not in GENERIC and len(t) > 1]
+        focus = {t: idf.get(t, top) for t in focus_toks}
+        specific = [t for t in focus_toks if not t.isdigit()]
+        unknown = [t for t in specific if not self._known(t)]
+        share = len(unknown) / len(specific) if specific and lang == "fr" else 0.0
+        return Query(
+            text,
+            lang,
+            qvec,
+            focus,
+            question_type(fold(text)),
+            share,
+            self._unknown_names(text),
+            in_domain(text),
+        )
+
+    def _known(self, token: str) -> bool:
+        vocab = self.kb.vocab
+        if token in vocab or maps_to_documents(token, vocab):
+            return True
+        return len(token) >= 4 and any(v.startswith(token) for v in self.long_vocab)
+
+    def _unknown_names(self, text: str) -> int:
+        """Names (capitalised words not opening a sentence) and figures of the question no document has."""
+        count = 0
+        for m in _NAME.finditer(text):
+            if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", ",")):
+                continue
+            if fold(m.group(1)) not in self.folded_corpus:
+                count += 1
+        count += sum(m.group(0) not in self.folded_corpus for m in _NUMBER.finditer(text))
+        return min(count, 2)
+
+    def candidates(self, hits: list[Hit], centered: np.ndarray) -> list[int]:
+        """Sentences of the retrieved passages plus the closest sentences of the whole corpus."""
+        out: dict[int, None] = {}
+        for h in hits:
+            for i in self.kb.passage_sentences.get(h.passage.id, []):
+                out[i] = None
+        for i in np.argsort(-centered)[:GLOBAL_CANDIDATES]:
+            out[int(i)] = None
+        return [i for i in out if self.usable[i]]
+
+    def features(self, q: Query, cands: list[int], hits: list[Hit], dense: np.ndarray, centered: np.ndarray):
+        """Feature matrix (len(cands), len(FEATURES))."""
+        kb = self.kb
+        X = np.zeros((len(cands), len(FEATURES)), dtype=np.float64)
+        if not cands:
+            return X
+        rank = np.empty(len(centered), dtype=np.int64)
+        rank[np.argsort(-centered)] = np.arange(len(centered))
+        best = float(centered[cands].max())
+        prank = {h.passage.id: r for r, h in enumerate(hits)}
+        pdense = kb.passage_vecs @ q.vec
+        total = sum(q.focus.values()) or 1.0
+        has_type = q.atype is not None and bool(q.atype.sentence)
+
+        def cover(toks) -> float:
+            # a question with no specific word has nothing left uncovered
+            return sum(w for t, w in q.focus.items() if covered(t, toks)) / total if q.focus else 1.0
+
+        for n, i in enumerate(cands):
+            s = kb.sentences[i]
+            match = has_type and any(p.search(s.text) for p in q.atype.sentence)
+            r = prank.get(s.passage_id)
+            X[n] = (
+                dense[i],
+                centered[i],
+                1.0 / (1.0 + rank[i]),
+                best - centered[i],
+                pdense[kb.passage_row(s.passage_id)],
+                0.0 if r is None else 1.0 / (1.0 + r),
+                cover(kb.sentence_tokens(i)),
+                cover(kb.passage_tokens(s.passage_id)),
+                cover(self.heading_tokens[s.passage_id]),
+                float(match),
+                float(has_type and not match),
+                q.unknown,
+                q.unknown_names,
+                np.log1p(len(s.text)),
+                float(s.text.startswith("|")),
+                float(q.lang == "en"),
+                float(q.domain),
+            )
+        return X
+
+    def score(self, text: str, qvec: np.ndarray, tokens: list[str], lang: str, hits: list[Hit]) -> Scored:
+        dense = self.kb.sentence_vecs @ qvec
+        centered = self.kb.sentence_scores(qvec)
+        q = self.query(text, qvec, tokens, lang)
+        cands = self.candidates(hits, centered)
+        X = self.features(q, cands, hits, dense, centered)
+        p = self.model.predict(X) if self.model is not None else np.zeros(len(cands))
+        return Scored(q, cands, X, p)
+
+
+def _usable(kb: KB, i: int) -> bool:
+    """Sentences that can answer: not captions, bibliography, table headers, questions or fragments."""
+    s = kb.sentences[i]
+    p = kb.passages[s.passage_id]
+    if any(REFERENCE_HEADINGS.match(x) for x in p.heading_path):
+        return False
+    t = s.text.rstrip()
+    return not (len(t) < MIN_SENTENCE_CHARS or t.endswith("?") or CAPTION.match(t) or _table_header(kb, s))
+
+
+def _table_header(kb: KB, s) -> bool:
+    """The first row of a table names columns; it answers nothing on its own."""
+    if not s.text.startswith("|"):
+        return False
+    p = kb.passages[s.passage_id]
+    at = p.start + s.start
+    prev_line = kb.documents[p.source_id][:at].rstrip("\n").rsplit("\n", 1)[-1].strip()
+    return not prev_line.startswith("|")
+
+
+QUESTION_FEATURES = (
+    "best_logit",  # log-odds of the best sentence
+    "second_logit",  # ... of the second best
+    "best_cover",  # share of the question's rare words in the best sentence
+    "top_cover",  # ... in the three best sentences' passages together
+    "unknown",
+    "unknown_names",
+    "domain",
+    "lang_en",
+    "best_center",  # centred similarity of the best sentence
+    "type_missing",  # the best sentence lacks the kind of answer asked for
+    "focus_words",  # how many rare words the question has (log)
+)
+
+
+def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """One row per question, from its candidates' features and probabilities."""
+    q = s.query
+    if len(p) == 0:
+        return np.array([-10.0, -10.0, 0, 0, q.unknown, q.unknown_names, q.domain, q.lang == "en", 0, 1, 0.0])
+    order = np.argsort(-p, kind="stable")
+    col = {name: k for k, name in enumerate(FEATURES)}
+    top = order[:3]
+    logit = np.log(np.clip(p[order[:2]], 1e-6, 1 - 1e-6) / (1 - np.clip(p[order[:2]], 1e-6, 1 - 1e-6)))
+    return np.array(
+        [
+            logit[0],
+            logit[1] if len(logit) > 1 else -10.0,
+            X[order[0], col["cover_s"]],
+            X[top, col["cover_p"]].max(),
+            q.unknown,
+            q.unknown_names,
+            float(q.domain),
+            float(q.lang == "en"),
+            X[order[0], col["s_center"]],
+            X[order[0], col["type_missing"]],
+            np.log1p(len(q.focus)),
+        ]
+    )
+
+
+class Logistic(BaseModel):
+    """A fitted logistic regression over standardised features."""
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    weights: list[float]
+    bias: float
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0)
+        z = (np.atleast_2d(X) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
+
+
+class Model(BaseModel):
+    """The sentence model, the answer-or-refuse model over its output, and the two thresholds."""
+
+    sentence: Logistic
+    question: Logistic
+    answer_threshold: float  # probability that the question is answerable, needed to answer at all
+    quote_threshold: float  # further quotes must reach this sentence probability
+    trained_on: dict = {}
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.sentence.predict(X)
+
+    def answerable(self, s: Scored) -> float:
+        return float(self.question.predict(question_features(s, s.X, s.p))[0])
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_FILE) -> Model:
+    model = Model(**json.loads(path.read_text(encoding="utf-8")))
+    if tuple(model.sentence.features) != FEATURES or tuple(model.question.features) != QUESTION_FEATURES:
+        raise ValueError(f"{path.name} was fitted on other features; run `python -m eval.train`")
+    return model
+
+
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """L2-regularised logistic regression by Newton's method on standardised features."""
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    w = np.zeros(Z.shape[1])
+    reg = np.full(Z.shape[1], l2)
+    reg[-1] = 0.0  # no penalty on the bias
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(Z @ w)))
+        g = Z.T @ (p - y) + reg * w
+        H = (Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1]), mean, scale
