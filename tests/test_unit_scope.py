@@ -1,4 +1,4 @@
-"""Deciding whether to answer, on hand-made hits: the thresholds, the domain words, follow-ups, referrals."""
+"""Deciding whether to answer, on hand-made hits: the thresholds, the domain words, referrals."""
 
 from __future__ import annotations
 
@@ -68,13 +68,6 @@ def test_no_hit_at_all_is_never_answered(fixture_kb):
 )
 def test_in_domain(question, expected):
     assert scope.in_domain(question) is expected
-
-
-def test_follow_up_short_or_leaning_on_the_previous_turn():
-    long_q = "Quelle est la taille des vésicules extracellulaires produites par les cellules humaines ?"
-    assert not scope.is_follow_up(long_q, content_tokens(long_q))
-    short = "Et pour le visage ?"
-    assert scope.is_follow_up(short, content_tokens(short))
 
 
 def test_referral_for_personal_health_questions():

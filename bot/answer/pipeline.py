@@ -181,24 +181,19 @@ class Bot:
             timings["disagree"] = _ms(t)
         statements += compose.compose_disagreements(self.kb, disagreements, lang, cites)
 
-        # only the question itself calls for a referral: nothing carries over from earlier turns
-        referral = scope.needs_referral(q)
-        if referral:
-            text = message("referral", lang)
-            statements.append(Statement(kind="framing", text=text, section="referral"))
-        answer = Answer(
-            id=qid,
-            question=display,
-            language=lang,
-            status="answered",
-            statements=statements,
+        return self._finish(
+            qid,
+            display,
+            lang,
+            "answered",
+            q,
+            statements,
+            u.hits,
+            timings,
+            t0,
             citations=cites.list(),
             disagreements=disagreements,
-            timings_ms={**timings, "total": _ms(t0)},
-            referral=referral,
-            retrieved=[h.passage.id for h in u.hits],
         )
-        return _with_markdown(answer)
 
     def _choose(self, scored: relevance.Scored, refuse: bool = True) -> list[tuple[int, float]]:
         """The answering sentence first, then up to a few more that pass the quote threshold and add something."""
@@ -219,31 +214,38 @@ class Bot:
         return chosen
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:
-        referral = scope.needs_referral(q)
-        text = message(status, lang)
-        cover = message("coverage", lang)
         suggestions = self.scope.suggestions(qvec, lang)
-        head = message("suggest_head", lang)
         statements = [
-            Statement(kind="framing", text=text, section="refusal"),
-            Statement(kind="framing", text=cover, section="refusal"),
-            Statement(kind="framing", text=head + " " + " / ".join(suggestions), section="refusal"),
+            Statement(kind="framing", text=message(status, lang), section="refusal"),
+            Statement(kind="framing", text=message("coverage", lang), section="refusal"),
+            Statement(
+                kind="framing",
+                text=message("suggest_head", lang) + " " + " / ".join(suggestions),
+                section="refusal",
+            ),
         ]
+        return self._finish(
+            qid, display, lang, status, q, statements, hits, timings, t0, suggestions=suggestions
+        )
+
+    def _finish(self, qid, display, lang, status, q, statements, hits, timings, t0, **fields) -> Answer:
+        """The referral when the question itself calls for one (nothing carries over), then the Answer."""
+        referral = scope.needs_referral(q)
         if referral:
-            advice = message("referral", lang)
-            statements.append(Statement(kind="framing", text=advice, section="referral"))
+            statements.append(Statement(kind="framing", text=message("referral", lang), section="referral"))
         answer = Answer(
             id=qid,
             question=display,
             language=lang,
             status=status,
             statements=statements,
-            suggestions=suggestions,
             referral=referral,
             retrieved=[h.passage.id for h in hits],
             timings_ms={**timings, "total": _ms(t0)},
+            **fields,
         )
-        return _with_markdown(answer)
+        answer.answer_markdown = render_markdown(answer)
+        return answer
 
 
 @dataclass
@@ -274,12 +276,6 @@ def _prepare_disagree(kb: KB, strict: bool):
     quote that is not verbatim in its source stops the build, naming the entry.
     """
     return disagree.prepare(kb, strict=strict)
-
-
-def _with_markdown(answer: Answer) -> Answer:
-    """The Markdown is rendered last, from the finished statements, citations and disagreements."""
-    answer.answer_markdown = render_markdown(answer)
-    return answer
 
 
 def _clean_id(value: Any) -> str | None:

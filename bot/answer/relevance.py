@@ -26,7 +26,7 @@ from bot.answer.lexicon import covered, maps_to_documents
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.vocab import GENERIC
-from bot.lang.text import content_tokens, fold
+from bot.lang.text import content_tokens, fold, merge_spans
 from bot.store.kb import KB
 
 HERE = Path(__file__).resolve().parent
@@ -92,14 +92,7 @@ def answer_spans(text: str, atype: AnswerType | None) -> list[tuple[int, int]]:
     """Character spans of `text` that hold the kind of answer asked for (for `highlight`)."""
     if atype is None:
         return []
-    spans = sorted({m.span() for p in atype.sentence for m in p.finditer(text) if m.end() > m.start()})
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans(m.span() for p in atype.sentence for m in p.finditer(text) if m.end() > m.start())
 
 
 @dataclass

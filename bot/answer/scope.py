@@ -21,7 +21,6 @@ from bot.lang.text import fold
 from bot.store.kb import KB
 
 DOMAIN = data.domain_words()  # words that put a question in the documents' domain (folded, prefix match)
-FOLLOW_UP = data.follow_up()  # a question that leans on the previous turn
 HEALTH = data.health()  # a question that asks for personal health advice
 
 SUGGESTIONS = {
@@ -58,11 +57,6 @@ class Verdict:
 def in_domain(question: str) -> bool:
     f = fold(question)
     return any(w in f for w in DOMAIN)
-
-
-def is_follow_up(question: str, tokens: list[str]) -> bool:
-    """Short or pronoun-led questions lean on the previous turn."""
-    return len(tokens) <= 3 or bool(FOLLOW_UP.search(question))
 
 
 def needs_referral(question: str) -> bool:

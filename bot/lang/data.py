@@ -193,20 +193,22 @@ def health() -> re.Pattern:
     return re.compile("|".join(_patterns(HERE / "health.yaml").values()), re.IGNORECASE)
 
 
-class FollowUp(_Strict):
+class Conversation(_Strict):
     leading: Pieces
-    pronouns: Pieces
+    aspect_only: list[str]
+    max_focus_words: int
 
 
 @lru_cache(maxsize=1)
-def follow_up() -> re.Pattern:
-    """A question that leans on the previous turn."""
-    path = HERE / "follow_up.yaml"
-    f = _validate(path, FollowUp, _yaml(path))
-    return re.compile(
-        rf"^\s*({'|'.join(f.leading)})\b" + rf"|\b({'|'.join(f.pronouns)})\b",
-        re.IGNORECASE,
-    )
+def conversation() -> tuple[re.Pattern, frozenset[str], int]:
+    """When a question leans on the previous turn: continuation words, aspect-only domain words, length."""
+    path = HERE / "conversation.yaml"
+    c = _validate(path, Conversation, _yaml(path))
+    unknown = [w for w in c.aspect_only if w not in domain_words()]
+    if unknown:
+        raise LanguageDataError(f"{_name(path)}: aspect_only entries not in domain.txt: {unknown}")
+    leading = re.compile(rf"^\W*({'|'.join(c.leading)})\b", re.IGNORECASE)
+    return leading, frozenset(c.aspect_only), c.max_focus_words
 
 
 @lru_cache(maxsize=1)
@@ -291,7 +293,7 @@ def load_all() -> None:
     domain_words()
     lexicon()
     health()
-    follow_up()
+    conversation()
     source_names()
     areas()
     background()

@@ -150,3 +150,14 @@ def detect_language(text: str) -> str:
     en = sum(w in _EN for w in words)
     fr = sum(w in _FR for w in words) + 2 * len(re.findall(r"[éèêàùçœ]", text.lower()))
     return "en" if en > fr else "fr"
+
+
+def merge_spans(spans) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping [start, end) spans: overlapping or touching ones are joined."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from bot.lang.text import normalize
+from bot.lang.text import merge_spans, normalize
 from bot.models import Answer
 from bot.render.messages import message
 
@@ -67,14 +67,7 @@ def find_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
         while pos >= 0:
             spans.append((index[pos], index[pos + len(n) - 1] + 1))
             pos = norm.find(n, pos + len(n))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans(spans)
 
 
 def marked(text: str, spans: list[tuple[int, int]], cls: str = "hl") -> str:
@@ -140,3 +133,14 @@ def in_document_html(
         f'<div class="doc-text">{doc_text_html(before)}<span class="in-doc-passage">{mid_html}</span>'
         f"{doc_text_html(after)}</div></div></details>"
     )
+
+
+def highlight_pieces(text: str, spans) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_answer_span) for a quote's `highlight`; bad spans are skipped."""
+    out, at = [], 0
+    for start, end in spans:
+        if start < at or end > len(text):
+            continue
+        out += [(text[at:start], False), (text[start:end], True)]
+        at = end
+    return [*out, (text[at:], False)]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from bot.models import Answer, Citation, Disagreement, SourceProfile
-from bot.render.context import esc, find_spans, in_document_html, marked, markers
+from bot.render.context import esc, find_spans, highlight_pieces, in_document_html, marked, markers
 from bot.render.messages import message, messages
 
 _SVG = (
@@ -309,10 +309,7 @@ def render_transcript(
 
 def _highlighted(st) -> str:
     """The quote, escaped, with its answering spans marked (`<strong class="answer-span">`)."""
-    out, at = [], 0
-    for start, end in st.highlight:
-        if start < at or end > len(st.text):
-            continue
-        out += [esc(st.text[at:start]), f'<strong class="answer-span">{esc(st.text[start:end])}</strong>']
-        at = end
-    return "".join(out) + esc(st.text[at:])
+    return "".join(
+        f'<strong class="answer-span">{esc(x)}</strong>' if hit else esc(x)
+        for x, hit in highlight_pieces(st.text, st.highlight)
+    )

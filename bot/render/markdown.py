@@ -8,7 +8,7 @@ a document or a user goes through `md_escape`: no HTML, no links, no images.
 from __future__ import annotations
 
 from bot.models import Answer, Disagreement, Statement
-from bot.render.context import markers
+from bot.render.context import highlight_pieces, markers
 from bot.render.messages import message
 
 
@@ -49,13 +49,11 @@ def _marker(st: Statement, marks: dict[str, int]) -> str:
 
 def _highlighted(st: Statement) -> str:
     """The quote, escaped, with its answering spans in bold."""
-    out, at = [], 0
-    for start, end in st.highlight:
-        if start < at or end > len(st.text):
-            continue
-        out += [md_escape(st.text[at:start]), f"**{md_escape(st.text[start:end])}**"]
-        at = end
-    return "".join(out) + md_escape(st.text[at:])
+    return "".join(
+        f"**{md_escape(x)}**" if hit else md_escape(x)
+        for x, hit in highlight_pieces(st.text, st.highlight)
+        if x
+    )
 
 
 def _quotes(statements: list[Statement], marks: dict[str, int]) -> list[str]:
