@@ -198,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from bot import load_bot
+    from bot.settings import Settings
 
-    bot = load_bot(progress=False)
+    bot = load_bot(Settings(selector="model"), progress=False)
     questions = load(args.train)
     items = build(bot, questions)
     cross_validate(items)

@@ -16,7 +16,7 @@ import numpy as np
 from bot import disagree
 from bot.answer import compose, conversation, guard, lexicon, relevance, scope
 from bot.answer.retrieve import Retriever
-from bot.errors import IndexUnavailable
+from bot.errors import BotError, IndexUnavailable
 from bot.lang.text import content_tokens, detect_language
 from bot.models import Answer, Statement
 from bot.render.markdown import render_markdown
@@ -60,7 +60,11 @@ class Bot:
         )
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
-        model = relevance.load_model() if relevance.MODEL_FILE.exists() else None
+        try:
+            model = relevance.load_model()
+        except (OSError, ValueError) as exc:  # absent or stale: `python -m eval.train` writes it
+            log.warning("no usable relevance model (%s)", exc)
+            model = None
         self.scorer = relevance.Scorer(self.kb, model)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
@@ -198,6 +202,8 @@ class Bot:
     def _choose(self, scored: relevance.Scored, refuse: bool = True) -> list[tuple[int, float]]:
         """The answering sentence first, then up to a few more that pass the quote threshold and add something."""
         model = self.scorer.model
+        if model is None:
+            raise BotError("the relevance model is missing or stale: run `python -m eval.train`")
         ranked = scored.ranked()
         if not ranked or (refuse and model.answerable(scored) < model.answer_threshold):
             return []

@@ -12,6 +12,7 @@ are quoted and in what order.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -21,11 +22,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 from pydantic import BaseModel, field_validator
+from wordfreq import zipf_frequency
 
 from bot.answer.lexicon import covered, maps_to_documents
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.vocab import GENERIC
+from bot.lang import data
 from bot.lang.text import content_tokens, fold, merge_spans
 from bot.store.kb import KB
 
@@ -39,6 +42,9 @@ CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")
 REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
 _NAME = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w-]{2,})")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+TYPO_ZIPF = 3.0  # an unknown word rarer than this in general language may be a misspelling
+TYPO_SIMILARITY = 0.8  # ... of a document word this close (difflib ratio)
 
 FEATURES = (
     "s_dense",  # cosine of the question and the bare sentence
@@ -58,6 +64,8 @@ FEATURES = (
     "table_row",
     "lang_en",
     "domain",  # the question uses a word of the documents' domain (skin, hair, exosomes...)
+    "named_source",  # the question names a source (« selon l'Inserm ») and the sentence is from it
+    "other_source",  # the question names a source and the sentence is from another one
 )
 
 
@@ -107,6 +115,8 @@ class Query:
     unknown: float
     unknown_names: int
     domain: bool
+    named: frozenset[str]  # sources the question names
+    specific: tuple[float, float]  # (most specific, sum) of the words no document uses
 
 
 @dataclass
@@ -136,6 +146,10 @@ class Scorer:
         self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
         self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
         self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
+        self.source_patterns = {k: re.compile(v) for k, v in data.source_names().items()}
+        self.doc_words: dict[str, list[str]] = {}
+        for w in {fold(w) for d in kb.documents.values() for w in _WORD.findall(d.lower()) if len(w) >= 3}:
+            self.doc_words.setdefault(w[0], []).append(w)
         self.heading_tokens = {
             pid: frozenset(content_tokens(" ".join([kb.sources[p.source_id].title, *p.heading_path])))
             for pid, p in kb.passages.items()
@@ -149,16 +163,43 @@ class Scorer:
         specific = [t for t in focus_toks if not t.isdigit()]
         unknown = [t for t in specific if not self._known(t)]
         share = len(unknown) / len(specific) if specific and lang == "fr" else 0.0
+        folded = fold(text)
+        named = frozenset(sid for sid, pat in self.source_patterns.items() if pat.search(folded))
         return Query(
             text,
             lang,
             qvec,
             focus,
-            question_type(fold(text)),
+            question_type(folded),
             share,
             self._unknown_names(text),
             in_domain(text),
+            named,
+            self.specificity(text, lang),
         )
+
+    def specificity(self, text: str, lang: str) -> tuple[float, float]:
+        """How specific the question's words unknown to the documents are, in general language.
+
+        A word no document uses may be everyday language ("citer", "truc": it says
+        nothing about coverage), a misspelt document word ("efficasse"), or a thing
+        the documents never discuss ("minoxidil", "cellulite"): only the last makes
+        the question unanswerable. Specificity is 1 - Zipf frequency / 6 (wordfreq).
+        """
+        vals = [v for w in _WORD.findall(text) if len(w) >= 3 and (v := self._specific(w.lower(), lang)) > 0]
+        return (max(vals, default=0.0), float(sum(vals)))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 (one scorer per bot, kept for the process)
+    def _specific(self, word: str, lang: str) -> float:
+        toks = content_tokens(word)
+        if not toks or all(self._known(t) for t in toks):
+            return 0.0
+        z = zipf_frequency(word, lang)
+        if lang == "fr" and z < TYPO_ZIPF:
+            f = fold(word)
+            if difflib.get_close_matches(f, self.doc_words.get(f[0], []), n=1, cutoff=TYPO_SIMILARITY):
+                return 0.0  # a misspelt document word
+        return float(np.clip(1.0 - z / 6.0, 0.0, 1.0))
 
     def _known(self, token: str) -> bool:
         vocab = self.kb.vocab
@@ -227,6 +268,8 @@ class Scorer:
                 float(s.text.startswith("|")),
                 float(q.lang == "en"),
                 float(q.domain),
+                float(bool(q.named) and s.source_id in q.named),
+                float(bool(q.named) and s.source_id not in q.named),
             )
         return X
 
@@ -272,6 +315,8 @@ QUESTION_FEATURES = (
     "best_center",  # centred similarity of the best sentence
     "type_missing",  # the best sentence lacks the kind of answer asked for
     "focus_words",  # how many rare words the question has (log)
+    "specific_max",  # the most specific word of the question that no document uses (0: none)
+    "specific_sum",  # all such words together
 )
 
 
@@ -279,7 +324,9 @@ def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
     """One row per question, from its candidates' features and probabilities."""
     q = s.query
     if len(p) == 0:
-        return np.array([-10.0, -10.0, 0, 0, q.unknown, q.unknown_names, q.domain, q.lang == "en", 0, 1, 0.0])
+        return np.array(
+            [-10.0, -10.0, 0, 0, q.unknown, q.unknown_names, q.domain, q.lang == "en", 0, 1, 0.0, *q.specific]
+        )
     order = np.argsort(-p, kind="stable")
     col = {name: k for k, name in enumerate(FEATURES)}
     top = order[:3]
@@ -297,6 +344,7 @@ def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
             X[order[0], col["s_center"]],
             X[order[0], col["type_missing"]],
             np.log1p(len(q.focus)),
+            *q.specific,
         ]
     )
 
