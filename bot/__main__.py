@@ -50,7 +50,9 @@ def _run(args) -> int:
 
 def _index(force: bool) -> int:
     from bot.answer.pipeline import Bot
+    from bot.store.index import allow_writes
 
+    allow_writes()  # the writer: may record content hashes in an index built before they existed
     settings = get_settings()
     t0 = time.perf_counter()
     if force:
@@ -90,7 +92,7 @@ def serve() -> int:
     print(f"Prêt en {time.perf_counter() - t0:.1f} s.", flush=True)
     app = create_app(settings, ChatService(bot=bot))
     print(f"Chat : http://{settings.host}:{settings.port}/   (iframe : /embed/, API : /docs)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
     return 0
 
 

@@ -105,6 +105,7 @@ class Disagreement(BaseModel):
     positions: list[Position]
     aspect: str | None = None
     origin: Literal["detector", "evidence_map"] | None = None
+    self_contradiction: bool = False  # every position quotes the same document: it contradicts itself
 
 
 class Answer(BaseModel):

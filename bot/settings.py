@@ -99,6 +99,34 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(20, description="Requests a client may send at once on /api/ask.")
     trust_proxy: bool = Field(False, description="Trust X-Forwarded-For (only behind your own proxy).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of your own proxies; X-Forwarded-For/-Proto are read only from them.",
+    )
+    public_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the app is reached at (e.g. chat.ma-pharmacie.fr); any other Host header is "
+        "replaced by the first of them (default: BOT_HOST:BOT_PORT), never reflected.",
+    )
+    embed_batch_size: int = Field(
+        16, description="Most questions embedded in one batch by the embedding worker."
+    )
+    embed_batch_wait_ms: float = Field(
+        3.0, description="How long the embedding worker waits for a batch to fill."
+    )
+    embed_batch_tokens: int = Field(1024, description="Most (padded) tokens in one embedding batch.")
+    embed_queue_tokens: int = Field(
+        8000,
+        description="Tokens waiting for the embedding worker before new questions get 503 + Retry-After.",
+    )
+    session_max_turns: int = Field(30, description="Turns kept in one chat session (older ones are dropped).")
+    session_max_bytes: int = Field(200_000, description="Bytes of answers kept in one chat session.")
+    session_ttl_seconds: int = Field(
+        3600, description="A chat session is forgotten this long after its last use."
+    )
+    session_capacity: int = Field(
+        200, description="Most chat sessions kept in memory (oldest dropped first)."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -199,7 +199,7 @@ def _shown(path: Path) -> str:
         return path.name
 
 
-def write_report(runs: list[dict], args, out: Path) -> None:
+def write_report(runs: list[dict], args, out: Path, extra: dict | None = None) -> None:
     meta = {
         "cpu_count": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -211,7 +211,7 @@ def write_report(runs: list[dict], args, out: Path) -> None:
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
     (out / "load.json").write_text(
-        json.dumps({"meta": meta, "runs": runs}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"meta": meta, "runs": runs, "serving": extra}, indent=2) + "\n", encoding="utf-8"
     )
     lines = [
         "# Load test: POST /api/ask",
@@ -237,6 +237,10 @@ def write_report(runs: list[dict], args, out: Path) -> None:
         "",
         "Answer statuses per run: " + "; ".join(f"cache {r['cache']}: {r['statuses']}" for r in runs),
     ]
+    if extra:
+        from eval.load_serving import serving_lines
+
+        lines += serving_lines(extra)
     notes = Path(args.notes) if args.notes else out / "load-profile.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
@@ -251,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", choices=["on", "off", "both"], default="both")
     p.add_argument("--questions", default=str(DEFAULT_QUESTIONS))
     p.add_argument("--out", default=str(DEFAULT_OUT))
+    p.add_argument("--sessions", type=int, default=1500, help="sessions of the session-flood scenario")
+    p.add_argument(
+        "--scenarios", choices=["on", "off"], default="on", help="the serving scenarios (issue 12)"
+    )
     p.add_argument("--notes", default=None, help="Markdown appended to the report (default: load-profile.md)")
     args = p.parse_args(argv)
     questions = [q.question for q in load_questions(args.questions)]
@@ -262,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         r = run(cache, questions, args, log_dir)
         print(json.dumps(r), flush=True)
         runs.append(r)
-    write_report(runs, args, out)
+    from eval.load_serving import scenarios
+
+    extra = scenarios(questions, args, log_dir) if args.scenarios == "on" else None
+    if extra:
+        print(json.dumps(extra), flush=True)
+    write_report(runs, args, out, extra)
     print(f"wrote {out / 'load.md'}")
     return 0 if all(r["errors"] == 0 for r in runs) else 1
 

@@ -262,6 +262,20 @@ def repeated_quotes(a: Answer) -> int:
     return sum(n - 1 for n in seen.values())
 
 
+def disagreement_on_topic(q: Question, a: Answer) -> bool | None:
+    """A block is shown and one of its aspects is the one the question is about."""
+    if not q.disagreement_on_topic or not a.disagreements:
+        return None
+    return any(d.aspect == q.disagreement_on_topic for d in a.disagreements)
+
+
+def summary_checks(a: Answer) -> list[bool]:
+    """Per disagreement block: its summary states nothing its quotes do not (bot.disagree.faithful)."""
+    from bot.disagree.faithful import problems
+
+    return [not problems(d, a.language) for d in a.disagreements]
+
+
 def latency_ms(a: Answer) -> float | None:
     t = a.timings_ms or {}
     for key in ("total", "wall"):
@@ -362,6 +376,8 @@ HEADLINE = (
     "answer_chars_p90",
     "quotes_per_answer",
     "repeated_quotes",
+    "disagreement_on_topic",
+    "summaries_faithful",
     "referral_rate",
     "referral_strict",
     "must_say",
@@ -417,6 +433,8 @@ def score_subset(
     m["quotes_per_answer"] = Metric(sum(nq) / len(nq) if nq else None, sum(nq), len(nq))
     rep = [q.id for q, a in pairs if repeated_quotes(a)]
     m["repeated_quotes"] = Metric(float(len(rep)), len(rep), len(pairs), rep)
+    m["disagreement_on_topic"] = _ratio((q.id, disagreement_on_topic(q, a)) for q, a in pairs)
+    m["summaries_faithful"] = _micro((q.id, summary_checks(a)) for q, a in pairs)
     bad = [q.id for q, a in pairs if forbid_violations(q, a)]
     m["forbid_violations"] = Metric(float(len(bad)), len(bad), len(pairs), bad)
     lat = [x for _, a in pairs if (x := latency_ms(a)) is not None]

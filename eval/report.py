@@ -35,6 +35,17 @@ LABELS = {
     "disagreement_recall": "disagreement recall",
     "disagreement_f1": "disagreement F1",
     "false_alarm_rate": "disagreement false-alarm rate ↓",
+    "quoted_hit": "quoted hit (quote_terms in a quote shown)",
+    "first_quote_hit": "first-quote hit",
+    "near_miss_refused": "near-miss unanswerable refused",
+    "colloquial_answered": "colloquial answerable answered",
+    "conversation_status": "status on follow-ups (history)",
+    "answer_chars_p50": "answer length p50 (chars) ↓",
+    "answer_chars_p90": "answer length p90 (chars) ↓",
+    "quotes_per_answer": "quotes per answer ↓",
+    "repeated_quotes": "answers repeating a quote ↓",
+    "disagreement_on_topic": "disagreement block on the aspect asked",
+    "summaries_faithful": "disagreement summaries faithful",
     "referral_rate": "referral rate (advice)",
     "referral_strict": "referral in a statement (advice)",
     "must_say": "must-say strings present",
@@ -48,9 +59,11 @@ def fmt(metric: Mapping, name: str) -> str:
     v = metric.get("value")
     if v is None:
         return "–"
-    if name.startswith("latency"):
-        return f"{v:.1f}"
-    if name == "forbid_violations":
+    if name.startswith(("latency", "answer_chars")):
+        return f"{v:.1f}" if name.startswith("latency") else f"{v:.0f}"
+    if name == "quotes_per_answer":
+        return f"{v:.2f}"
+    if name in ("forbid_violations", "repeated_quotes"):
         return f"{int(v)}"
     den = metric.get("den") or 0
     num = metric.get("num", 0)

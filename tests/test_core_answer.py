@@ -34,7 +34,10 @@ def check_contract(ans: Answer, bot) -> None:
         assert bot.kb.documents[c.source_id][c.start : c.end] == c.text
         assert c.passage_id.startswith(c.source_id + "#")
     for d in ans.disagreements:
-        assert len({p.source_id for p in d.positions}) >= 2
+        if d.self_contradiction:  # one document at odds with itself: two of its sentences
+            assert len({p.source_id for p in d.positions}) == 1 and len({p.quote for p in d.positions}) >= 2
+        else:
+            assert len({p.source_id for p in d.positions}) >= 2
         for p in d.positions:
             assert is_verbatim(p.quote, bot.kb.passages[p.passage_id].text)
             assert p.passage_id in cited

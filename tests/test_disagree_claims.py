@@ -40,7 +40,10 @@ def test_every_quote_of_the_map_is_verbatim_in_its_passage(kb):
     claims = validate_claims(kb)
     assert len(claims) >= 10
     for c in claims:
-        assert len({p.source_id for p in c.positions}) >= 2, c.id
+        # a self-contradiction quotes one document twice; any other entry sets two sources apart
+        sources = {p.source_id for p in c.positions}
+        assert (len(sources) == 1) if c.self_contradiction else (len(sources) >= 2), c.id
+        assert len({p.quote for p in c.positions}) == len(c.positions), c.id
         for p in c.positions:
             passage = kb.passages[p.passage_id]
             assert passage.source_id == p.source_id
@@ -126,6 +129,8 @@ def test_a_quote_across_two_passages_is_refused(kb, tmp_path):
         (lambda e: e[0]["positions"][0].__setitem__("source_id", "tabloid"), "unknown source_id"),
         (lambda e: e[0].pop("summary_fr"), "summary_fr"),
         (lambda e: e[1].__setitem__("id", e[0]["id"]), "duplicate"),
+        (lambda e: e[0].__setitem__("self_contradiction", True), "one source only"),
+        (lambda e: e[-1]["positions"].__setitem__(1, dict(e[-1]["positions"][0])), "two different quotes"),
     ],
 )
 def test_malformed_entries_are_refused(kb, tmp_path, break_it, message):

@@ -144,7 +144,8 @@ def test_forwarded_for_is_used_only_when_trusted(bot):
     def burst(c, ip):
         return [c.post("/api/ask", json=ASK, headers={"X-Forwarded-For": ip}).status_code for _ in range(2)]
 
-    with make_client(bot, rate_limit_per_minute=1, rate_limit_burst=1, trust_proxy=True) as c:
+    trusted = {"trust_proxy": True, "trusted_proxies": ["testclient"]}  # TestClient's peer is our proxy
+    with make_client(bot, rate_limit_per_minute=1, rate_limit_burst=1, **trusted) as c:
         assert burst(c, "198.51.100.1") == [200, 429]
         assert burst(c, "198.51.100.2") == [200, 429]  # a different client behind the proxy
         spoofed = "198.51.100.3, 198.51.100.2"  # the client forged the left part; the proxy appended .2

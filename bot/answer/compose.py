@@ -17,6 +17,7 @@ from bot.answer.lexicon import covered
 from bot.answer.retrieve import Hit
 from bot.answer.vocab import GENERIC
 from bot.models import Citation, Disagreement, SourceProfile, Statement
+from bot.render.context import block_title_key
 from bot.render.messages import message
 from bot.store.kb import KB
 
@@ -200,7 +201,8 @@ def compose_disagreements(
     """Each disagreement as statements: its topic, then every side's label and verbatim quote."""
     if not disagreements:
         return []
-    statements = [Statement(kind="framing", text=message("disagree_title", lang), section="disagreement")]
+    title = message(block_title_key(disagreements), lang)
+    statements = [Statement(kind="framing", text=title, section="disagreement")]
     for d in disagreements:
         # the statement names the topic only; the summary (who says what) stays in the
         # disagreement itself, so that no statement carries a claim that is not a quote

@@ -16,6 +16,7 @@ import numpy as np
 from bot import disagree
 from bot.answer import compose, conversation, guard, lexicon, relevance, scope
 from bot.answer.retrieve import Retriever
+from bot.disagree import focus
 from bot.errors import BotError, IndexUnavailable
 from bot.lang.text import content_tokens, detect_language
 from bot.models import Answer, Statement
@@ -24,10 +25,22 @@ from bot.render.messages import message
 from bot.settings import Settings
 from bot.store.corpus import load_documents, load_sources, split_passages
 from bot.store.embed import get_embedder
-from bot.store.index import STORE_ERRORS, ensure_index, fetch_vectors, reopen_index, sentences_of
+from bot.store.index import (
+    STORE_ERRORS,
+    ensure_index,
+    fetch_vectors,
+    reopen_index,
+    sentences_of,
+)
+from bot.store.index import (
+    is_writer as index_writer,
+)
 from bot.store.kb import KB
 
 log = logging.getLogger(__name__)
+MAX_BLOCKS = 3  # disagreement blocks in one answer
+FOCUS_SENTENCES = 12  # the scorer's best sentences that, with the quotes, say what a question is about
+# (chosen on eval/train_disagree.jsonl: 3 / 6 / 12 gave disagreement recall 0.58 / 0.60 / 0.63, false alarms 0.18)
 
 
 class Bot:
@@ -56,7 +69,12 @@ class Bot:
             passage_order=order,
             embedder=self.embedder,
             fingerprint=self.stores.fingerprint,
-            extra={"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir},
+            extra={
+                "corpus_dir": settings.corpus_dir,
+                "index_dir": settings.index_dir,
+                # serving never writes to the index folder: only a build (or `python -m bot index`) does
+                "may_write": self.stores.built or index_writer(),
+            },
         )
         self.retriever = Retriever(self.kb, self.stores.passages, settings.candidates, settings.rrf_k)
         self.scope = scope.Scope(self.kb)
@@ -143,7 +161,8 @@ class Bot:
         t = time.perf_counter()
         hits = self.retriever.search(qvec, lexicon.expand(tokens), s.retrieval_mode, s.top_k)
         about = f"{prev} {q}" if follow else q
-        scored = self.scorer.score(about, qvec, tokens, lang, hits) if s.selector == "model" else None
+        # the scorer also tells the disagreement detector what the question is about, whatever the selector
+        scored = self.scorer.score(about, qvec, tokens, lang, hits) if self.scorer.model else None
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
         return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings)
 
@@ -152,7 +171,6 @@ class Bot:
         u = self._understand(q, lang, prev)
         timings = u.timings
         t = time.perf_counter()
-        cites = compose.Citations(self.kb, lang)
         if s.selector == "model":
             chosen = self._choose(u.scored, refuse=s.refusal)
             if not chosen:
@@ -160,10 +178,7 @@ class Bot:
                 on_topic = scope.in_domain(u.about) or scope.needs_referral(q)
                 status = "not_in_sources" if on_topic else "out_of_scope"
                 return self._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
-            atype = u.scored.query.atype
-            statements = compose.compose_ranked(
-                self.kb, chosen, lang, cites, lambda text: relevance.answer_spans(text, atype)
-            )
+            rows = [i for i, _ in chosen]
         else:
             verdict = self.scope.judge(u.about, u.qvec, u.tokens, u.hits, lang) if s.refusal else None
             if verdict is not None and verdict.status != "answered":
@@ -173,17 +188,47 @@ class Bot:
             )
             if not picks:  # nothing quotable: say so rather than answer with nothing
                 return self._refusal(qid, display, lang, "not_in_sources", u.qvec, q, u.hits, timings, t0)
-            statements = compose.compose_quotes(self.kb, picks, lang, cites)
-        timings["compose"] = _ms(t)
+            rows = [pk.idx for pk in picks]
+        timings["select"] = _ms(t)
 
         disagreements = []
         if s.detect_disagreements:
             t = time.perf_counter()
-            disagreements = disagree.find(
-                u.about, u.qvec, u.hits, self.kb, self._dx, s.use_evidence_map, lang
-            )
+            found = disagree.find(u.about, u.qvec, u.hits, self.kb, self._dx, s.use_evidence_map, lang)
+            # only the disagreements on what the answer quotes; their quotes are not repeated above them
+            about_rows = rows + self._about_rows(u.scored)
+            disagreements = focus.on_topic(self.kb, self._dx, found, about_rows)
+            if u.scored and s.use_evidence_map:  # entries whose sides themselves answer the question
+                prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
+                more = disagree.entries_answering(
+                    self.kb, self._dx, prob, self.scorer.model.quote_threshold, lang
+                )
+                have = {d.aspect for d in disagreements}
+                disagreements += [d for d in more if d.aspect not in have]
+            disagreements = focus.without_repeats(disagreements)[:MAX_BLOCKS]
             timings["disagree"] = _ms(t)
-        statements += compose.compose_disagreements(self.kb, disagreements, lang, cites)
+        shown = focus.shown_in_blocks(self.kb, disagreements)
+
+        t = time.perf_counter()
+        cites = compose.Citations(self.kb, lang)
+        # when the best answering sentence is one side of a disagreement, the side-by-side leads
+        lead = rows[0] in shown
+        blocks = compose.compose_disagreements(self.kb, disagreements, lang, cites) if lead else []
+        if s.selector == "model":
+            atype = u.scored.query.atype
+            kept = [(i, pr) for i, pr in chosen if i not in shown]
+            statements = compose.compose_ranked(
+                self.kb, kept, lang, cites, lambda text: relevance.answer_spans(text, atype)
+            )
+        else:
+            statements = compose.compose_quotes(
+                self.kb, [pk for pk in picks if pk.idx not in shown], lang, cites
+            )
+        if lead:
+            statements = blocks + statements
+        else:
+            statements += compose.compose_disagreements(self.kb, disagreements, lang, cites)
+        timings["compose"] = _ms(t)
 
         return self._finish(
             qid,
@@ -198,6 +243,10 @@ class Bot:
             citations=cites.list(),
             disagreements=disagreements,
         )
+
+    def _about_rows(self, scored: relevance.Scored | None) -> list[int]:
+        """What the question is about, by the relevance model: its best sentences."""
+        return [i for i, _ in scored.ranked()[:FOCUS_SENTENCES]] if scored else []
 
     def _choose(self, scored: relevance.Scored, refuse: bool = True) -> list[tuple[int, float]]:
         """The answering sentence first, then up to a few more that pass the quote threshold and add something."""

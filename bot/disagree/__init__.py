@@ -17,7 +17,16 @@ from bot.disagree.detect import (
     relevance,
     touched,
 )
-from bot.disagree.evidence_map import Claim, MapEntry, MapPosition, claims_path, load_claims, validate_claims
+from bot.disagree.evidence_map import (
+    Claim,
+    MapEntry,
+    MapPosition,
+    claims_path,
+    entries_answering,
+    load_claims,
+    map_entry,
+    validate_claims,
+)
 from bot.disagree.prepare import DisagreeIndex, embed_cached, prepare
 from bot.lang.text import fold
 
@@ -35,9 +44,11 @@ __all__ = [
     "area",
     "claims_path",
     "embed_cached",
+    "entries_answering",
     "find",
     "fold",
     "load_claims",
+    "map_entry",
     "prepare",
     "relevance",
     "touched",

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.disagree import evidence_map, topics
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
-from bot.disagree import topics
 from bot.disagree.summary import group as _group
 from bot.disagree.summary import position
 from bot.disagree.summary import summary as _summary
@@ -348,7 +348,6 @@ def _map_disagreements(ctx: _Ctx, detected: set[str]) -> list[tuple[float, Disag
     """Reviewed entries on the aspects the question touches, when the sources speak to the question:
     the detector found a disagreement there, or the entry's quotes are among the closest sentences."""
     out = []
-    en = ctx.lang == "en"
     for c in ctx.dx.claims:
         if ctx.touch.get(c.aspect, -1.0) < TOUCH:
             continue
@@ -364,26 +363,7 @@ def _map_disagreements(ctx: _Ctx, detected: set[str]) -> list[tuple[float, Disag
         margin = aspect.margin if aspect else MAP_MARGIN
         if c.aspect not in detected and sum(r >= max(pool) - margin for r in rels) < 2:
             continue
-        positions = []
-        for p in c.positions:
-            src = ctx.kb.sources[p.source_id]
-            positions.append(
-                Position(
-                    source_id=p.source_id,
-                    passage_id=p.passage_id,
-                    stance=p.stance_en if en else p.stance_fr,
-                    quote=p.quote,
-                    source_label=src.short_name_en if en else src.short_name_fr,
-                    source_kind=src.kind_label_en if en else src.kind_label_fr,
-                )
-            )
-        d = Disagreement(
-            topic=c.topic_en if en else c.topic_fr,
-            summary=c.summary_en if en else c.summary_fr,
-            positions=positions,
-            aspect=c.aspect,
-            origin="evidence_map",
-        )
+        d = evidence_map.map_entry(ctx.kb, c, ctx.lang)
         fit = float((c.vecs @ ctx.qvec).max()) if c.vecs is not None and c.vecs.size else 0.0
         out.append((ctx.touch[c.aspect] + 0.001, fit, d))
     best: dict[str, tuple[float, float, Disagreement]] = {}

@@ -16,17 +16,26 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
 from bot.errors import EvidenceMapInvalid
+from bot.lang import data as lang
 from bot.lang.text import normalize
+from bot.models import Disagreement, Position
 
 SCHEMA_NAME = "claims.schema.json"
-KNOWN_ASPECTS = tuple(
-    sorted({a.key for a in st.ASPECTS} | set(qty.MEASURES) | {"statut_legal", "prp", "transfert_genetique"})
-)
+# every aspect with a file in bot/lang/aspects/ (an aspect only the map knows needs no stance cues)
+KNOWN_ASPECTS = tuple(sorted({a.key for a in st.ASPECTS} | set(qty.MEASURES) | set(lang.aspects())))
 
 
 class MapPosition(BaseModel):
@@ -58,7 +67,13 @@ class MapEntry(BaseModel):
     topic_en: str = Field(min_length=1)
     summary_fr: str = Field(min_length=1, description="One neutral sentence: who says what, no winner.")
     summary_en: str = Field(min_length=1)
-    positions: list[MapPosition] = Field(description="At least two sources.")
+    positions: list[MapPosition] = Field(
+        description="At least two sources; with self_contradiction, two or more quotes of one source."
+    )
+    self_contradiction: bool = Field(
+        default=False,
+        description="One document says both things: every position quotes the same source.",
+    )
 
     @field_validator("aspect")
     @classmethod
@@ -67,12 +82,17 @@ class MapEntry(BaseModel):
             raise ValueError(f"unknown aspect '{v}' (known: {list(KNOWN_ASPECTS)})")
         return v
 
-    @field_validator("positions")
-    @classmethod
-    def _two_sources(cls, v: list[MapPosition]) -> list[MapPosition]:
-        if len({p.source_id for p in v}) < 2:
+    @model_validator(mode="after")
+    def _two_sides(self) -> MapEntry:
+        sources = {p.source_id for p in self.positions}
+        if not self.self_contradiction and len(sources) < 2:
             raise ValueError("a disagreement needs positions from at least two sources")
-        return v
+        if self.self_contradiction:
+            if len(sources) != 1:
+                raise ValueError("a self-contradiction quotes one source only")
+            if len({normalize(p.quote) for p in self.positions}) < 2:
+                raise ValueError("a self-contradiction needs two different quotes of its source")
+        return self
 
 
 EvidenceMap = TypeAdapter(list[MapEntry])
@@ -99,6 +119,7 @@ class Claim:
     summary_fr: str
     summary_en: str
     positions: list[ClaimPosition]
+    self_contradiction: bool = False
     vecs: np.ndarray | None = field(default=None, repr=False)  # "topic: summary" embedded, fr and en
 
 
@@ -189,7 +210,8 @@ def validate_claims(kb, path: Path | None = None) -> list[Claim]:
             ]
             verbatim = _verbatim(kb.passages[pid].text, p.quote)
             positions.append(ClaimPosition(p.source_id, pid, verbatim, p.stance_fr, p.stance_en, sentences))
-        claims.append(Claim(e.id, e.aspect, e.topic_fr, e.topic_en, e.summary_fr, e.summary_en, positions))
+        texts = (e.topic_fr, e.topic_en, e.summary_fr, e.summary_en)
+        claims.append(Claim(e.id, e.aspect, *texts, positions, self_contradiction=e.self_contradiction))
     return claims
 
 
@@ -226,3 +248,41 @@ def write_schema(folder: Path | None = None) -> Path:
     path = Path(folder) / SCHEMA_NAME if folder else claims_path().with_name(SCHEMA_NAME)
     path.write_text(schema_text(), encoding="utf-8")
     return path
+
+
+def map_entry(kb, c, lang: str) -> Disagreement:
+    """A reviewed evidence-map entry as the contract's Disagreement."""
+    en = lang == "en"
+    positions = [
+        Position(
+            source_id=p.source_id,
+            passage_id=p.passage_id,
+            stance=p.stance_en if en else p.stance_fr,
+            quote=p.quote,
+            source_label=kb.sources[p.source_id].name(lang),
+            source_kind=kb.sources[p.source_id].kind_label(lang),
+        )
+        for p in c.positions
+    ]
+    return Disagreement(
+        topic=c.topic_en if en else c.topic_fr,
+        summary=c.summary_en if en else c.summary_fr,
+        positions=positions,
+        aspect=c.aspect,
+        origin="evidence_map",
+        self_contradiction=c.self_contradiction,
+    )
+
+
+def entries_answering(kb, dx, prob: dict[int, float], threshold: float, lang: str):
+    """Map entries two of whose positions are sentences that answer the question (by the relevance model).
+
+    The question is then the disputed point itself, whatever aspect its words suggest.
+    """
+    out = []
+    for c in dx.claims:
+        hits = [max((prob.get(i, 0.0) for i in p.sentences), default=0.0) for p in c.positions]
+        if sum(h >= threshold for h in hits) >= 2:
+            out.append((sorted(hits)[-2], map_entry(kb, c, lang)))
+    out.sort(key=lambda x: -x[0])
+    return [d for _, d in out]

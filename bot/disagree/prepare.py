@@ -132,7 +132,8 @@ def embed_cached(kb, texts: list[str]) -> np.ndarray:
         vecs = np.asarray(batch(texts), dtype=np.float32)
     else:
         vecs = np.vstack([np.asarray(kb.embedder.query(t), dtype=np.float32) for t in texts])
-    if path is not None and path.parent.is_dir():
+    may_write = bool((getattr(kb, "extra", None) or {}).get("may_write", True))
+    if path is not None and may_write and path.parent.is_dir():
         try:
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, vecs)

@@ -144,3 +144,16 @@ def highlight_pieces(text: str, spans) -> list[tuple[str, bool]]:
         out += [(text[at:start], False), (text[start:end], True)]
         at = end
     return [*out, (text[at:], False)]
+
+
+def leads_with_disagreement(answer: Answer) -> bool:
+    """The question is the disputed point: the side-by-side comes before the other quotes."""
+    first = next((st for st in answer.statements if st.kind == "quote"), None)
+    return first is not None and first.section == "disagreement"
+
+
+def block_title_key(disagreements) -> str:
+    """The block's heading: sources that disagree, or one document at odds with itself."""
+    if disagreements and all(getattr(d, "self_contradiction", False) for d in disagreements):
+        return "self_contradiction_title"
+    return "disagree_title"

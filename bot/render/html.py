@@ -13,7 +13,16 @@ import re
 from collections.abc import Iterable, Mapping
 
 from bot.models import Answer, Citation, Disagreement, SourceProfile
-from bot.render.context import esc, find_spans, highlight_pieces, in_document_html, marked, markers
+from bot.render.context import (
+    block_title_key,
+    esc,
+    find_spans,
+    highlight_pieces,
+    in_document_html,
+    leads_with_disagreement,
+    marked,
+    markers,
+)
 from bot.render.messages import message, messages
 
 _SVG = (
@@ -185,11 +194,18 @@ def _disagreement_html(
         )
     topic = f'<p class="dis-topic">{esc(message("disagree_on", lang, topic=d.topic))}</p>' if d.topic else ""
     summary = f'<p class="dis-summary">{esc(d.summary)}</p>' if d.summary else ""
+    title = message(block_title_key([d]), lang)
     return (
-        f'<section class="disagree" role="note" aria-label="{esc(message("disagree_title", lang))}">'
-        f'<h3 class="dis-title">{ICONS["scale"]} {esc(message("disagree_title", lang))}</h3>'
-        f'{topic}{summary}<ul class="positions">{"".join(items)}</ul></section>'
+        f'<section class="disagree" role="note" aria-label="{esc(title)}">'
+        f'<h3 class="dis-title">{ICONS["scale"]} {esc(title)}</h3>'
+        f'{topic}{summary}<ul class="positions">{"".join(items)}</ul>{_see_all(d, lang)}</section>'
     )
+
+
+def _see_all(d: Disagreement, lang: str) -> str:
+    from bot.render.disagreements import see_all_html  # that module draws on this one
+
+    return see_all_html(d, lang)
 
 
 def chips(questions: Iterable[str], lang: str, label_key: str = "try") -> str:
@@ -230,7 +246,11 @@ def render_answer(
         parts.append(f'<div class="refusal" role="note">{body}{examples}</div>')
     else:
         parts.append(f'<div class="ans-body">{body}</div>')
-    parts.extend(_disagreement_html(d, turn, marks, sources, lang) for d in answer.disagreements)
+    blocks = [_disagreement_html(d, turn, marks, sources, lang) for d in answer.disagreements]
+    if leads_with_disagreement(answer) and parts:
+        parts[-1:-1] = blocks  # the question is the disputed point: the side-by-side first
+    else:
+        parts.extend(blocks)
     if answer.referral and not any(st.section == "referral" for st in answer.statements):
         parts.append(f'<p class="referral">{ICONS["referral"]} {esc(message("referral", lang))}</p>')
     if answer.citations:

@@ -8,7 +8,7 @@ a document or a user goes through `md_escape`: no HTML, no links, no images.
 from __future__ import annotations
 
 from bot.models import Answer, Disagreement, Statement
-from bot.render.context import highlight_pieces, markers
+from bot.render.context import block_title_key, highlight_pieces, leads_with_disagreement, markers
 from bot.render.messages import message
 
 
@@ -27,8 +27,10 @@ def render_markdown(answer: Answer) -> str:
     marks = markers(answer)
     lines: list[str] = []
     if answer.status == "answered":
-        lines += _quotes(answer.statements, marks)
-        lines += _disagreements(answer.disagreements, marks, lang)
+        quotes = _quotes(answer.statements, marks)
+        blocks = _disagreements(answer.disagreements, marks, lang)
+        # the question is the disputed point: the side-by-side first
+        lines += blocks + quotes if leads_with_disagreement(answer) else quotes + blocks
     else:
         lines += _refusal(answer, lang)
     lines += _referral(answer, lang)
@@ -77,7 +79,7 @@ def _disagreements(disagreements: list[Disagreement], marks: dict[str, int], lan
     """Who says what, from the structured disagreements: topic, neutral summary, each side quoted."""
     if not disagreements:
         return []
-    out = [f"### ⚖️ {message('disagree_title', lang)}", ""]
+    out = [f"### ⚖️ {message(block_title_key(disagreements), lang)}", ""]
     for d in disagreements:
         out.append(f"**{md_escape(d.topic)}** — {md_escape(d.summary)}")
         for p in d.positions:

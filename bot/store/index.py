@@ -4,6 +4,11 @@ The index is rebuilt only when the corpus text, the chunker or the embedder
 changes (a manifest keeps their fingerprint). A local build is written to a
 temporary folder and swapped in under a file lock, so a crash or two
 processes starting at once never leave a half-written index behind.
+
+Serving never writes to the index folder: the index is opened from a copy in a
+scratch folder (Chroma writes to any folder it opens), so a read-only or baked-in
+folder serves, and a full disk is reported as such, never as a corrupt index. At
+start every stored vector and text is hashed against the manifest.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from bot.models import Passage, SourceProfile
 from bot.settings import Settings
 from bot.store.corpus import corpus_hash, embedding_text
 from bot.store.embed import Embedder, LCEmbeddings
+from bot.store.integrity import content_hash, scratch_copy, scratch_folder, writable
 from bot.store.kb import Sentence
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,17 @@ SPACE = {"hnsw:space": "cosine"}
 # What a vector store call raises when the store is gone: Chroma's own errors, a refused or dropped
 # connection (httpx), chromadb's "Could not connect" ValueError, an unreadable folder.
 STORE_ERRORS = (ChromaError, httpx.HTTPError, ValueError, OSError)
+_writer = False  # set by `python -m bot index`: the one caller allowed to add hashes to an old manifest
+
+
+def is_writer() -> bool:
+    return _writer
+
+
+def allow_writes() -> None:
+    """Let this process record the content hashes in a manifest that has none (`python -m bot index`)."""
+    global _writer
+    _writer = True
 
 
 @dataclass
@@ -147,6 +164,7 @@ def _fill(client, settings, fp, embedder, sources, documents, passages, progress
         bar.update(len(chunk))
     bar.close()
     return {
+        "content_hash": {"passages": content_hash(pstore), "sentences": content_hash(sstore)},
         "format": INDEX_FORMAT,
         "fingerprint": fp,
         "embedder": embedder.name,
@@ -178,9 +196,11 @@ def _read_manifest(index_dir: Path) -> dict | None:
 
 
 def _open_checked(
-    client, settings, fp, n_passages, n_sentences
+    client, settings, fp, n_passages, n_sentences, hashes: dict | None = None
 ) -> tuple[Collection, Collection, object] | None:
-    """Open both collections and check they are complete: (passages, sentences, client), or None."""
+    """Open both collections and check they are complete: (passages, sentences, client), or None.
+
+    With `hashes` (from the manifest), every vector and text is checked against them."""
     pname, sname = _names(settings, fp)
     try:
         ps, ss = _open_collection(client, pname, False), _open_collection(client, sname, False)
@@ -189,6 +209,12 @@ def _open_checked(
         if not (_finds_itself(ps) and _finds_itself(ss)):
             log.warning("index vectors do not match their ids: rebuilding")
             return None
+        if hashes is not None:
+            got = {"passages": content_hash(ps), "sentences": content_hash(ss)}
+            if got != hashes:
+                bad = ", ".join(k for k in got if got[k] != hashes.get(k))
+                log.warning("index content differs from its manifest (%s): rebuilding", bad)
+                return None
         return ps, ss, client
     except BaseException as exc:  # missing or unreadable collection: rebuild
         if not _store_error(exc):
@@ -247,6 +273,9 @@ def ensure_index(
         opened = _open_local(settings, index_dir, fp, len(passages), n_sent)
         if opened:
             return Stores(*opened[:2], fingerprint=fp, built=False, client=opened[2])
+    if not writable(index_dir.parent) or (index_dir.exists() and not os.access(index_dir, os.W_OK)):
+        log.warning("index folder %s is read-only and unusable: building a private copy", index_dir)
+        index_dir = scratch_folder("exobot-build-") / "index"
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(index_dir.parent / f".{index_dir.name}.lock"), timeout=900):
         if not force:  # another process may have built it while we waited
@@ -284,15 +313,24 @@ def _open_local(settings, index_dir: Path, fp, n_passages, n_sent):
     if missing:
         log.warning("index at %s lost %s: rebuilding", index_dir, ", ".join(missing))
         return None
+    hashes = manifest.get("content_hash")
+    if not hashes and not _writer:
+        log.warning("index manifest has no content hashes: run `python -m bot index` to record them")
+    scratch = scratch_copy(index_dir)
     try:
-        client = _client(settings, index_dir)
+        client = _client(settings, scratch)
     except BaseException as exc:  # corrupted sqlite or segments: rebuild
         if not _store_error(exc):
             raise
         log.warning("index at %s is unreadable (%s): rebuilding", index_dir, exc)
-        _release(index_dir)
+        _release(scratch)
         return None
-    return _open_checked(client, settings, fp, n_passages, n_sent)
+    opened = _open_checked(client, settings, fp, n_passages, n_sent, hashes or None)
+    if opened and not hashes and _writer:  # an index built before hashes were recorded
+        manifest["content_hash"] = {"passages": content_hash(opened[0]), "sentences": content_hash(opened[1])}
+        (index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        log.info("recorded the content hashes in %s", index_dir / MANIFEST)
+    return opened
 
 
 def _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent, progress, force) -> Stores:
@@ -317,7 +355,8 @@ def _ensure_server(settings, fp, embedder, sources, documents, passages, n_sent,
 def reopen_index(settings: Settings, embedder: Embedder, fp: str, n_passages: int, n_sent: int):
     """The existing collections, opened again (after the Chroma server restarted); never builds."""
     try:
-        client = _client(settings, Path(settings.index_dir))
+        path = None if settings.chroma_host else scratch_copy(Path(settings.index_dir))
+        client = _client(settings, path)
         if settings.chroma_host:
             client.heartbeat()
     except STORE_ERRORS as exc:

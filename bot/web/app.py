@@ -7,6 +7,7 @@ never stack traces.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -27,15 +28,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa
 from bot.errors import IndexUnavailable  # noqa: E402
 from bot.models import Answer, SourceProfile  # noqa: E402
 from bot.settings import ROOT, Settings, get_settings  # noqa: E402
+from bot.store.batcher import Overloaded  # noqa: E402
 from bot.web.docs import api_docs_html  # noqa: E402
-from bot.web.health import Health, check_health  # noqa: E402
+from bot.web.gradio_guard import GradioGuardMiddleware, bound_sessions  # noqa: E402
+from bot.web.health import Health, check_health, check_ready  # noqa: E402
 from bot.web.http import (  # noqa: E402
     BodyLimitMiddleware,
+    HostMiddleware,
     SecurityHeadersMiddleware,
     error_json,
     origin_of,
 )
-from bot.web.security import DenyPathsMiddleware, RateLimitMiddleware, SafeJSONResponse  # noqa: E402
+from bot.web.pages import router as pages_router  # noqa: E402
+from bot.web.security import (  # noqa: E402
+    DenyPathsMiddleware,
+    RateLimitMiddleware,
+    SafeJSONResponse,
+    TrustedProxyMiddleware,
+    client_key,
+)
 from bot.web.service import ChatService  # noqa: E402
 from bot.web.ui import brand_css, build_ui, theme  # noqa: E402
 
@@ -83,7 +94,14 @@ def _field(loc: tuple) -> str:
 def create_app(settings: Settings | None = None, service: ChatService | None = None) -> FastAPI:
     """The whole app. `service` is replaced by one around a fake bot in unit tests."""
     settings = settings or get_settings()
+    check_serving_settings(settings)
     service = service or ChatService()
+    service.configure(
+        batch_size=settings.embed_batch_size,
+        max_wait_ms=settings.embed_batch_wait_ms,
+        batch_tokens=settings.embed_batch_tokens,
+        queue_tokens=settings.embed_queue_tokens,
+    )
 
     app = FastAPI(
         title="Exosomes : ce que disent les sources — API",
@@ -138,14 +156,21 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
             413: {"description": "Body too large"},
             422: {"description": "Wrong fields or types"},
             429: {"description": "Too many requests"},
-            503: {"description": "Search index unavailable (retry after Retry-After seconds)"},
+            503: {"description": "Busy, or search index unavailable (retry after Retry-After seconds)"},
         },
     )
     def ask(body: AskRequest, request: Request) -> Answer:
         """The Answer JSON of the contract. Refusals and rejected input are answers too (HTTP 200)."""
         history = [t.model_dump() for t in body.history]
         try:
-            return service.ask(body.question, history=history, id=body.id)
+            return service.ask(body.question, history=history, id=body.id, client=client_key(request.scope))
+        except Overloaded as exc:
+            return error_json(
+                503,
+                "overloaded",
+                "The server is busy. Please try again in a moment.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         except IndexUnavailable:
             log.warning("ask: vector store unavailable")
             return error_json(
@@ -167,11 +192,26 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         tags=["api"],
         responses={503: {"description": "Degraded: the search index does not answer"}},
     )
-    def health() -> Health:
-        report = check_health(service)
+    async def health() -> Health:
+        # its own thread, not the pool the answers wait in: a busy replica still says it is alive
+        report = await asyncio.to_thread(check_health, service)
         if report.status == "degraded":
             return SafeJSONResponse(report.model_dump(), status_code=503)
         return report
+
+    @app.get("/api/health/live", summary="Is the process up? (never touches the model)", tags=["api"])
+    async def live() -> dict:
+        return {"status": "alive"}
+
+    @app.get(
+        "/api/health/ready",
+        summary="Can this replica answer? 200 once the index is loaded and checked, else 503",
+        tags=["api"],
+        responses={503: {"description": "Loading, or the search index does not answer"}},
+    )
+    async def ready():
+        report = check_ready(service)
+        return SafeJSONResponse(report, status_code=200 if report["status"] == "ready" else 503)
 
     @app.get(
         "/api/sources",
@@ -181,6 +221,8 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     )
     def sources() -> list[SourceProfile]:
         return list(service.sources.values())
+
+    app.include_router(pages_router)  # /disagreements, /passages/{id}, /api/disagreements (before /api/*)
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -220,7 +262,6 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
-        trust_proxy=settings.trust_proxy,
     )
     app.add_middleware(
         CORSMiddleware,
@@ -229,8 +270,13 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         allow_headers=["Content-Type"],
         max_age=600,
     )
+    demos: dict = {}  # filled below, before the first request builds the middleware stack
+    app.add_middleware(GradioGuardMiddleware, demos=demos)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, prefix="/")
     app.add_middleware(DenyPathsMiddleware)  # toolkit endpoints the chat never uses (uploads, ...)
+    app.add_middleware(TrustedProxyMiddleware, trusted=list(settings.trusted_proxies))
+    local = [f"{h}:{settings.port}" for h in (settings.host, "127.0.0.1", "localhost")]
+    app.add_middleware(HostMiddleware, hosts=[*settings.public_hosts, *local])
     logo_origin = origin_of(settings.brand_logo)
     app.add_middleware(
         SecurityHeadersMiddleware,
@@ -251,10 +297,28 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         "show_error": False,
     }
     embed_ui = build_ui(service, settings, embed=True)
+    bound_sessions(embed_ui, settings)
     gr.mount_gradio_app(app, embed_ui, path="/embed", **common)
     main_ui = build_ui(service, settings, embed=False)
+    bound_sessions(main_ui, settings)
     gr.mount_gradio_app(app, main_ui, path="", **common)
+    demos.update({"/embed": embed_ui, "": main_ui})
+    app.state.demos = demos
     return app
+
+
+def check_serving_settings(settings: Settings) -> None:
+    """Refuse, at start-up, settings that would open the app more than they say."""
+    if any(o.strip() == "*" for o in settings.allowed_origins):
+        raise ValueError(
+            "BOT_ALLOWED_ORIGINS must list the pharmacy sites, not '*': '*' would let every site "
+            "embed the chat and call the API."
+        )
+    if settings.trust_proxy and not settings.trusted_proxies:
+        raise ValueError(
+            "BOT_TRUST_PROXY=true needs BOT_TRUSTED_PROXIES, the addresses of your own proxies: "
+            "X-Forwarded-For is read only from them."
+        )
 
 
 def _page_js() -> str:

@@ -1,4 +1,4 @@
-"""What GET /api/health reports, so a load balancer can route around a replica that cannot answer.
+"""What GET /api/health, /api/health/live and /api/health/ready report, so a load balancer can route around a replica that cannot answer.
 
 `degraded` means the app runs but its vector store (the Chroma server) does not
 answer: questions get a 503 until it is back, and the app reconnects by itself.
@@ -41,3 +41,16 @@ def check_health(service: Any) -> Health:
         index_built=bool(getattr(stores, "built", False)),
         torch_loaded=torch_loaded,
     )
+
+
+def check_ready(service: Any) -> dict:
+    """Ready = loaded, its index checked at start, and no failure of the vector store since.
+
+    Reads flags only (no model, no store call), so it answers at once under any load."""
+    if not service.loaded:
+        return {"status": "loading"}
+    bot = service.bot
+    if getattr(bot, "_index_ok", True) is False:
+        return {"status": "degraded", "index": "unavailable"}
+    b = getattr(service, "batcher", None)
+    return {"status": "ready", "queued_tokens": b.queued_tokens if b is not None else 0}

@@ -126,3 +126,28 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class HostMiddleware:
+    """The Host header is never reflected: one that is not ours is replaced before Gradio builds URLs from it.
+
+    X-Forwarded-Host is dropped unless it is one of ours too (Gradio prefers it to Host)."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]):
+        self.app = app
+        self.hosts = {h.lower().encode() for h in hosts if h}
+        self.canonical = hosts[0].encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = []
+            for k, v in scope.get("headers", []):
+                if k == b"host":
+                    v = v if v.lower() in self.hosts else self.canonical
+                elif k == b"x-forwarded-host" and v.lower() not in self.hosts:
+                    continue
+                headers.append((k, v))
+            if not any(k == b"host" for k, _ in headers):
+                headers.append((b"host", self.canonical))
+            scope = dict(scope, headers=headers)
+        await self.app(scope, receive, send)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_TRACKED_CLIENTS = 50_000
 
@@ -81,18 +81,19 @@ class TokenBuckets:
     def enabled(self) -> bool:
         return self.rate > 0 and self.capacity >= 1
 
-    def take(self, key: str, now: float | None = None) -> int:
-        """Spends one token; returns 0 when allowed, else the whole seconds to wait."""
+    def take(self, key: str, now: float | None = None, cost: float = 1.0) -> int:
+        """Spends `cost` tokens; returns 0 when allowed, else the whole seconds to wait."""
         if not self.enabled:
             return 0
         now = time.monotonic() if now is None else now
         with self._lock:
             tokens, last = self._buckets.get(key, (self.capacity, now))
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens < 1.0:
+            cost = min(cost, self.capacity)  # a costly request can always be made after a full refill
+            if tokens < cost:
                 self._buckets[key] = (tokens, now)
-                return max(1, math.ceil((1.0 - tokens) / self.rate))
-            self._buckets[key] = (tokens - 1.0, now)
+                return max(1, math.ceil((cost - tokens) / self.rate))
+            self._buckets[key] = (tokens - cost, now)
             if len(self._buckets) > self.max_keys:
                 self._forget_idle(now)
             return 0
@@ -106,11 +107,48 @@ class TokenBuckets:
             del self._buckets[min(self._buckets, key=lambda k: self._buckets[k][1])]
 
 
+# The chat's own endpoints that run work: same limit as /api/ask, under / and /embed/.
+GRADIO_WORK = re.compile(r"^(?:/embed)?/gradio_api/(?:queue/join|run/[^/]+|call/[^/]+|api/[^/]+)/?$")
+COST_CHARS = 250  # a question costs one request per started 250 characters
+UI_EVENT_COST = 0.25  # a chat event that answers nothing (language switch, new chat, page load)
+
+
+def question_cost(body: bytes) -> float:
+    """What a request is charged: its question's length, in requests (see COST_CHARS)."""
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        return 1.0
+    text = None
+    if isinstance(data, dict) and isinstance(data.get("question"), str):
+        text = data["question"]
+    elif isinstance(data, dict) and isinstance(data.get("data"), list):
+        found = [t["question"] for t in _turn_dicts(data["data"]) if isinstance(t.get("question"), str)]
+        if not found:
+            strings = [x for x in data["data"] if isinstance(x, str)]
+            return (
+                UI_EVENT_COST
+                if all(len(x) < 40 for x in strings)
+                else 1 + max(map(len, strings)) // COST_CHARS
+            )
+        if isinstance(data["data"][0], list) and data["data"][0] and data["data"][0][-1].get("answer"):
+            return UI_EVENT_COST  # the last turn is answered already: nothing to embed
+        text = found[-1]
+    if text is None:
+        return 1.0
+    return float(1 + len(text) // COST_CHARS)
+
+
+def _turn_dicts(items: list) -> list[dict]:
+    return [t for x in items if isinstance(x, list) for t in x if isinstance(t, dict)]
+
+
 class RateLimitMiddleware:
     """429 JSON with Retry-After once a client exceeds its budget on the limited paths.
 
     Only the methods that do work (POST by default) are counted, so CORS
-    preflights and health checks are never refused.
+    preflights and health checks are never refused. A request costs its
+    question's length (`question_cost`), so long questions use the budget faster.
     """
 
     def __init__(
@@ -121,21 +159,27 @@ class RateLimitMiddleware:
         paths: Iterable[str] = ("/api/ask",),
         methods: Iterable[str] = ("POST",),
         trust_proxy: bool = False,
+        pattern: re.Pattern[str] | None = GRADIO_WORK,
     ):
         self.app = app
         self.buckets = TokenBuckets(per_minute, burst)
         self.paths = frozenset(p.rstrip("/") or "/" for p in paths)
         self.methods = frozenset(m.upper() for m in methods)
         self.trust_proxy = trust_proxy
+        self.pattern = pattern
+
+    def _limited(self, path: str) -> bool:
+        return (path.rstrip("/") or "/") in self.paths or bool(self.pattern and self.pattern.match(path))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and self.buckets.enabled
             and scope["method"] in self.methods
-            and (scope["path"].rstrip("/") or "/") in self.paths
+            and self._limited(scope["path"])
         ):
-            wait = self.buckets.take(client_key(scope, self.trust_proxy))
+            body, receive = await read_body(receive)
+            wait = self.buckets.take(client_key(scope, self.trust_proxy), cost=question_cost(body))
             if wait:
                 response = SafeJSONResponse(
                     {"error": "rate_limited", "message": "Too many questions; please wait a moment."},
@@ -144,6 +188,83 @@ class RateLimitMiddleware:
                 )
                 await response(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+async def read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a `receive` that replays it (the body limit runs before this)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+def _networks(entries: Iterable[str]) -> tuple[list, set[str]]:
+    nets, names = [], set()
+    for e in entries:
+        try:
+            nets.append(ipaddress.ip_network(e.strip(), strict=False))
+        except ValueError:
+            names.add(e.strip())
+    return nets, names
+
+
+class TrustedProxyMiddleware:
+    """Reads X-Forwarded-For and X-Forwarded-Proto only when the TCP peer is one of our proxies.
+
+    The client is the right-most forwarded address that is not itself a trusted
+    proxy; anything further left was written by the client and is ignored.
+    """
+
+    def __init__(self, app: ASGIApp, trusted: Iterable[str]):
+        self.app = app
+        self.nets, self.names = _networks(trusted)
+
+    def trusted(self, host: str) -> bool:
+        if host in self.names:
+            return True
+        try:
+            ip = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            return False
+        return any(ip in n for n in self.nets)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        peer = scope.get("client")
+        if (
+            scope["type"] in ("http", "websocket")
+            and peer
+            and (self.nets or self.names)
+            and self.trusted(peer[0])
+        ):
+            headers = dict(scope.get("headers", []))
+            fwd = [h.strip() for h in headers.get(b"x-forwarded-for", b"").decode("latin-1").split(",")]
+            hops = [h for h in fwd if h]
+            client = peer[0]
+            while hops:
+                client = hops.pop()
+                if not self.trusted(client):
+                    break
+            proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").split(",")[0].strip().lower()
+            scope = dict(scope, client=(client[:64], 0))
+            if proto in ("http", "https"):
+                ws = {"http": "ws", "https": "wss"}[proto]
+                scope["scheme"] = proto if scope["type"] == "http" else ws
         await self.app(scope, receive, send)
 
 

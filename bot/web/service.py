@@ -1,8 +1,10 @@
 """The one bot shared by the web UI and the REST API of a running app.
 
 The bot is loaded lazily (or eagerly by `app.py`, so that the first run shows
-the index build) and questions are answered one at a time: the machine is
-small and the core keeps caches that are not meant for concurrent writers.
+the index build). The core keeps caches that are not meant for concurrent
+writers, so answering holds one lock, except while a request waits for its
+query embedding: then the others reach the embedding worker too, which embeds
+them in one batch (`bot.store.batcher`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.models import Answer, SourceProfile
+from bot.store.batcher import BatchingEmbedder, Overloaded, as_client, yielding
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +29,46 @@ def _default_loader():
 class ChatService:
     """Lazy, thread-safe access to the bot; `loader` is swapped for a fake in unit tests."""
 
-    def __init__(self, loader: Callable[[], Any] | None = None, bot: Any = None):
+    def __init__(
+        self, loader: Callable[[], Any] | None = None, bot: Any = None, batching: dict | None = None
+    ):
         self._loader = loader or _default_loader
-        self._bot: Any = bot
+        self._batching = batching
+        self._bot: Any = None
         self._load_lock = threading.Lock()
         self._ask_lock = threading.Lock()
+        self.batcher: BatchingEmbedder | None = None
+        if bot is not None:
+            self._bot = self._install(bot)
+
+    def _install(self, bot: Any) -> Any:
+        """Route the bot's query embeddings through one batching worker (unchanged pipeline)."""
+        inner = getattr(bot, "embedder", None)
+        if isinstance(inner, BatchingEmbedder):
+            self.batcher = inner
+        elif inner is not None and hasattr(inner, "queries") and hasattr(inner, "_cache"):
+            self.batcher = BatchingEmbedder(inner, **(self._batching or {}))
+            bot.embedder = self.batcher
+            kb = getattr(bot, "kb", None)
+            if kb is not None and getattr(kb, "embedder", None) is inner:
+                kb.embedder = self.batcher
+        return bot
 
     @property
     def bot(self) -> Any:
         if self._bot is None:
             with self._load_lock:
                 if self._bot is None:
-                    self._bot = self._loader()
+                    self._bot = self._install(self._loader())
         return self._bot
+
+    def configure(self, **batching) -> None:
+        """Batching settings of the app (before the bot loads, or re-made around the loaded one)."""
+        self._batching = batching
+        if self.batcher is not None:
+            b = self.batcher
+            b.batch_size, b.max_wait = max(1, batching["batch_size"]), batching["max_wait_ms"] / 1000
+            b.batch_tokens, b.queue_tokens = batching["batch_tokens"], batching["queue_tokens"]
 
     @property
     def loaded(self) -> bool:
@@ -52,9 +82,18 @@ class ChatService:
     def documents(self) -> Mapping[str, str]:
         return self.bot.kb.documents
 
-    def ask(self, question: str, history: list[dict] | None = None, id: str | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict] | None = None, id: str | None = None, client: str = "local"
+    ) -> Answer:
+        """Raises `Overloaded` (503) when the embedding queue is full; interleaved with other clients."""
         bot = self.bot
-        with self._ask_lock:
+        b = self.batcher
+        if b is not None and isinstance(question, str) and b.queued_tokens:
+            cost = b.cost(question[:4000])
+            if b.queued_tokens + cost > b.queue_tokens:
+                b.stats["rejected"] += 1
+                raise Overloaded(b.retry_after())
+        with as_client(client), yielding(self._ask_lock):
             return bot.ask(question, history=history or None, id=id)
 
 

@@ -108,12 +108,22 @@ def note_html(lang: str) -> str:
     return f'<p class="med-note" role="note">{ICONS["info"]} {esc(message("disclaimer", lang))}</p>'
 
 
+def map_link_html(lang: str, embed: bool) -> str:
+    """The home screen's way to the page of all disagreements (a new tab from inside an iframe)."""
+    href = "/disagreements?lang=en" if lang == "en" else "/disagreements"
+    target = ' target="_blank" rel="noopener"' if embed else ""
+    return (
+        f'<p class="home-map-link">{ICONS["scale"]} <a href="{href}"{target}>'
+        f"{esc(message('map_home_link', lang))}</a></p>"
+    )
+
+
 def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> gr.Blocks:
     """The chat; `embed=True` is the compact variant meant for an iframe on a pharmacy's site."""
 
     def render(turns: list[dict], lang: str) -> str:
         if not turns:
-            return render_transcript([], {}, {}, lang)
+            return render_transcript([], {}, {}, lang) + map_link_html(lang, embed)
         return render_transcript(turns, service.sources, service.documents, lang)
 
     def start_turn(question: str, turns: list[dict], lang: str):
