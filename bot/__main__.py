@@ -1,4 +1,4 @@
-"""Command line: `exobot index|ask|serve` (the same as `python -m bot index|ask|serve`)."""
+"""Command line: `exobot index|ask|check|serve` (the same as `python -m bot index|ask|check|serve`)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("question", nargs="?", help="the question")
     p_ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p_ask.add_argument("--file", help="JSONL file, one {'question': ..., 'id': ...} per line ('-' = stdin)")
+    p_check = sub.add_parser("check", help="check a claim source by source (or a JSONL file of claims)")
+    p_check.add_argument("question", nargs="?", help="the claim")
+    p_check.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p_check.add_argument("--file", help="JSONL file, one {'claim': ..., 'id': ...} per line ('-' = stdin)")
     sub.add_parser("serve", help="serve the chat, /embed, the REST API and /docs (BOT_HOST, BOT_PORT)")
     args = parser.parse_args(argv)
-    if args.cmd == "ask" and args.file is None and args.question is None:
+    if args.cmd in ("ask", "check") and args.file is None and args.question is None:
         parser.error("give a question or --file")
     try:
         return _run(args)
@@ -39,8 +43,13 @@ def _run(args) -> int:
     if args.cmd == "serve":
         return serve()
     if args.file:
-        return _batch(args.file)
-    answer = load_bot().ask(args.question)
+        return _batch(args.file, check=args.cmd == "check")
+    if args.cmd == "check":
+        from bot.check import check
+
+        answer = check(load_bot(), args.question)
+    else:
+        answer = load_bot().ask(args.question)
     if args.json:
         print(answer.model_dump_json())
     else:
@@ -96,7 +105,9 @@ def serve() -> int:
     return 0
 
 
-def _batch(path: str) -> int:
+def _batch(path: str, check: bool = False) -> int:
+    from bot.check import check as check_claim
+
     bot = load_bot()
     stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
     with stream:
@@ -109,10 +120,10 @@ def _batch(path: str) -> int:
             except ValueError:
                 obj = None
             if isinstance(obj, dict):
-                question = obj.get("question")
+                question = obj.get("claim", obj.get("question")) if check else obj.get("question")
                 if obj.get("id") is not None:
                     qid = obj["id"]
-            answer = bot.ask(question, id=qid)
+            answer = check_claim(bot, question, id=qid) if check else bot.ask(question, id=qid)
             print(answer.model_dump_json(), flush=True)
     return 0
 

@@ -92,6 +92,16 @@ class Settings(BaseSettings):
     brand_title: str = Field("Exosomes : ce que disent les sources", description="Chat title.")
     brand_color: str = Field("#0f766e", description="Primary colour (CSS hex).")
     brand_logo: str | None = Field(None, description="Logo URL or same-origin path shown in the header.")
+    pharmacy_name: str | None = Field(
+        None, description="Pharmacy offering the chat: named in the header and the referral box."
+    )
+    pharmacy_phone: str | None = Field(
+        None, description="Pharmacy phone number (a tel: link in the referral box)."
+    )
+    pharmacy_hours: str | None = Field(None, description="Pharmacy opening hours, shown in the referral box.")
+    pharmacy_url: str | None = Field(
+        None, description="Pharmacy website (http/https), linked from the referral box."
+    )
     allowed_origins: list[str] = Field(
         default_factory=list, description="Sites allowed to embed the chat (CSP frame-ancestors, CORS)."
     )
@@ -126,6 +136,30 @@ class Settings(BaseSettings):
     )
     session_capacity: int = Field(
         200, description="Most chat sessions kept in memory (oldest dropped first)."
+    )
+
+    # operations: logs, insights for the pharmacist
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Access log, one line per request on stderr: `json` (to ship) or `text`."
+    )
+    log_questions: bool = Field(
+        False, description="Put the question text in the access log (off: a question can hold health data)."
+    )
+    insights: bool = Field(
+        False,
+        description="Store each question's outcome (status, aspect, language, time; the text only when "
+        "not covered) for /admin/insights.",
+    )
+    insights_days: int = Field(
+        90, description="Days insight rows are kept (older rows are deleted on write)."
+    )
+    insights_path: Path | None = Field(
+        None,
+        description="SQLite file of the insights. Default: exosome-bot/insights.sqlite3 in the user data "
+        "folder ($XDG_DATA_HOME or ~/.local/share on Linux), never the index folder.",
+    )
+    admin_token: str | None = Field(
+        None, description="Token for /admin/insights (Bearer header or ?token=); unset = no admin page."
     )
 
 

@@ -112,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
                         fh.write(json.dumps(a.model_dump(), ensure_ascii=False) + "\n")
         print("wrote " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
 
+    from eval import claims as claims_mod  # the claim check on eval/claims.jsonl, scored and gated too
+
+    claims_res = claims_mod.score()
+    print("\n".join(claims_mod.headline(claims_res)))
+    if args.gate and (claim_failures := claims_mod.gate(claims_res)):
+        print("CLAIMS GATE FAILED:\n" + "\n".join(f"  - {f}" for f in claim_failures), file=sys.stderr)
+        return 1
     if args.gate:
         failures = gate_mod.check(results[systems[0]]["overall"], thresholds)
         if failures:

@@ -196,7 +196,8 @@ def test_docs_page_is_self_contained(client):
 
 def test_example_page_and_embed_redirect(client):
     r = client.get("/examples/pharmacy-page.html")
-    assert r.status_code == 200 and 'src="/embed/"' in r.text
+    assert r.status_code == 200 and 'src="/widget.js"' in r.text  # the one-line widget opens /embed/
+    assert client.get("/widget.js").status_code == 200
     r = client.get("/embed?lang=en", follow_redirects=False)
     assert r.status_code in (307, 308) and r.headers["location"] == "/embed/?lang=en"
 

@@ -119,7 +119,7 @@ def parse(html: str) -> Tags:
 
 SAFE_TAGS = {
     "div", "p", "span", "q", "button", "details", "summary", "blockquote", "mark", "ol", "ul", "li",
-    "article", "section", "h2", "h3", "strong", "br", "svg", "path", "circle",
+    "article", "section", "h2", "h3", "strong", "br", "svg", "path", "circle", "a",
 }  # fmt: skip
 
 
@@ -131,13 +131,14 @@ def test_markers_open_the_cited_passage_and_badges_show_kind_and_date():
     assert "clinique qui propose ce soin" in html and "date non indiquée" in html
     # the quoted sentence is highlighted inside the passage, despite the typographic apostrophe
     assert '<mark class="hl">Leur efficacité n’est pas prouvée.</mark>' in html
-    assert "Voir dans le document" in html and 'class="in-doc-passage"' in html
+    assert "Ouvrir dans le document" in html and 'class="in-doc-passage"' in html
+    assert 'href="/passages/inserm%231"' in html and 'href="/sources#src-inserm"' in html
 
 
 def test_english_switch_changes_the_chrome_not_the_quotes():
     html = render_answer(answered(), 0, SOURCES, DOCS, "en")
     assert "public research institute" in html and "22 May 2025" in html
-    assert "The sources disagree" in html and "Show in the document" in html
+    assert "The sources disagree" in html and "Open in the document" in html
     assert "Leur efficacité n&#x27;est pas prouvée." in html
 
 
@@ -304,3 +305,71 @@ def test_disagreement_badges_take_their_colour_from_the_profile():
     html = render_answer(ans, 0, SOURCES, DOCS, "fr")
     block = html[html.index('class="disagree"') :]
     assert "badge kind-public" in block and "badge kind-commercial" in block and "kind-other" not in block
+
+
+# --- issue 13: the passage in place, the pharmacy, English, the brand's contrast ---------------------
+
+
+def test_each_source_entry_shows_its_passage_once_with_the_answer_span_inside_the_quote():
+    ans = answered()
+    ans.statements[1] = Statement(
+        kind="quote", text="Leur efficacité n'est pas prouvée.", citations=["inserm#1"], highlight=[(5, 15)]
+    )
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    start = html.index('id="t0-c1"')
+    entry = html[start : html.index("</details>", start)]
+    assert entry.count("Les effets sont ") == 1  # no second copy of the passage ("voir dans le document")
+    assert entry.count('class="in-doc-passage"') == 1 and "Intro." in entry  # in its document's context
+    assert (
+        '<mark class="hl">Leur <strong class="answer-span">efficacité</strong> n’est pas prouvée.</mark>'
+        in entry
+    )
+    assert 'tabindex="0"' in entry and 'role="region"' in entry  # the scrolling view takes the keyboard
+
+
+def test_english_chrome_marks_the_french_quotes_and_approximate_years():
+    from bot.render.html import format_date
+
+    html = render_answer(answered(), 0, SOURCES, DOCS, "en")
+    assert (
+        '<q class="quote" lang="fr">' in html
+        and 'class="doc-text passage-view" tabindex="0" role="region" lang="fr"' in html
+    )
+    assert "Cited sources" in html and "Sources citées" not in html
+    assert format_date("2023 (environ)", "en") == "about 2023"
+    assert format_date("2023 (environ)", "fr") == "2023 (environ)"
+    assert '<q class="quote" lang="fr">' not in render_answer(answered(), 0, SOURCES, DOCS, "fr")
+
+
+def test_referral_names_the_pharmacy_with_tel_hours_and_site_all_escaped():
+    ans = answered()
+    ans.referral = True
+    ph = {"name": "<b>Pharma</b>", "phone": "01 23 45 67 89", "hours": "8h–19h", "url": "javascript:alert(1)"}
+    html = render_answer(ans, 0, SOURCES, DOCS, "fr", ph)
+    assert "Parler à un pharmacien" in html and "&lt;b&gt;Pharma&lt;/b&gt;" in html and "<b>" not in html
+    assert 'href="tel:0123456789"' in html and "8h–19h" in html
+    assert "javascript:" not in html  # only an http(s) site becomes a link
+    ph["url"] = "https://pharmacie.example/contact"
+    assert 'href="https://pharmacie.example/contact"' in render_answer(ans, 0, SOURCES, DOCS, "en", ph)
+    plain = render_answer(ans, 0, SOURCES, DOCS, "fr")
+    assert "Parler à un pharmacien" not in plain and "tel:" not in plain
+
+
+@pytest.mark.parametrize("color", ["#ffff00", "#22d3ee", "#14b8a6", "teal", "#12345"])
+def test_unreadable_or_malformed_brand_colours_are_refused(color):
+    from bot.settings import Settings
+    from bot.web.brand import checked_brand_color
+
+    with pytest.raises(ValueError, match="BOT_BRAND_COLOR"):
+        checked_brand_color(Settings(brand_color=color))
+
+
+@pytest.mark.parametrize("color", ["#0f766e", "#7c2d12", "#1d4ed8", "#000"])
+def test_readable_brand_colours_pass_and_reach_every_accent_variable(color):
+    from bot.settings import Settings
+    from bot.web.brand import contrast
+    from bot.web.ui import brand_css
+
+    assert contrast(color, "#fff") >= 4.5
+    css = brand_css(Settings(brand_color=color))
+    assert f"--brand: {color}" in css and f"--button-primary-background-fill: {color}" in css

@@ -20,21 +20,20 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
+from bot.answer.answer_types import AnswerType, answer_spans, question_type  # noqa: F401 (re-exported)
 from bot.answer.lexicon import covered, maps_to_documents
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.vocab import GENERIC
 from bot.lang import data
-from bot.lang.text import content_tokens, fold, merge_spans
+from bot.lang.text import content_tokens, fold
 from bot.store.kb import KB
 
 HERE = Path(__file__).resolve().parent
 MODEL_FILE = HERE / "relevance_model.json"
-TYPES_FILE = HERE.parent / "lang" / "answer_types.yaml"
 
 MIN_SENTENCE_CHARS = 25
 GLOBAL_CANDIDATES = 20  # best sentences of the whole corpus added to those of the retrieved passages
@@ -67,40 +66,6 @@ FEATURES = (
     "named_source",  # the question names a source (« selon l'Inserm ») and the sentence is from it
     "other_source",  # the question names a source and the sentence is from another one
 )
-
-
-class AnswerType(BaseModel):
-    name: str
-    question: list[re.Pattern]
-    sentence: list[re.Pattern]
-
-    @field_validator("question", "sentence", mode="before")
-    @classmethod
-    def _compile(cls, v):
-        return [re.compile(p) for p in v]
-
-
-@lru_cache(maxsize=1)
-def answer_types() -> tuple[AnswerType, ...]:
-    data = yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))
-    try:
-        return tuple(AnswerType(**t) for t in data["types"])
-    except Exception as exc:  # a bad regex or a missing field: say which file
-        raise ValueError(f"{TYPES_FILE.name}: {exc}") from exc
-
-
-def question_type(folded_question: str) -> AnswerType | None:
-    for t in answer_types():
-        if any(p.search(folded_question) for p in t.question):
-            return t
-    return None
-
-
-def answer_spans(text: str, atype: AnswerType | None) -> list[tuple[int, int]]:
-    """Character spans of `text` that hold the kind of answer asked for (for `highlight`)."""
-    if atype is None:
-        return []
-    return merge_spans(m.span() for p in atype.sentence for m in p.finditer(text) if m.end() > m.start())
 
 
 @dataclass

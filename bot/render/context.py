@@ -157,3 +157,57 @@ def block_title_key(disagreements) -> str:
     if disagreements and all(getattr(d, "self_contradiction", False) for d in disagreements):
         return "self_contradiction_title"
     return "disagree_title"
+
+
+# --- the passage in place (popover, bottom sheet, source list) ----------------------------------
+
+
+def layered(text: str, quotes: list[tuple[int, int]], answers: list[tuple[int, int]]) -> str:
+    """Escaped `text`: quoted spans in <mark class="hl">, answering spans inside them in <strong>."""
+    flags = [0] * len(text)
+    for s, e in quotes:
+        for i in range(max(0, s), min(e, len(text))):
+            flags[i] |= 1
+    for s, e in answers:
+        for i in range(max(0, s), min(e, len(text))):
+            if flags[i]:
+                flags[i] |= 2
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and flags[j] == flags[i]:
+            j += 1
+        piece = esc(text[i:j])
+        if flags[i] & 2:
+            piece = f'<strong class="answer-span">{piece}</strong>'
+        out.append((piece, flags[i] & 1))
+        i = j
+    html_out, open_mark = [], False
+    for piece, in_mark in out:
+        if in_mark and not open_mark:
+            html_out.append('<mark class="hl">')
+        elif not in_mark and open_mark:
+            html_out.append("</mark>")
+        open_mark = bool(in_mark)
+        html_out.append(piece)
+    return "".join(html_out) + ("</mark>" if open_mark else "")
+
+
+def passage_view_html(
+    doc: str | None, text: str, start: int, end: int, quoted: list[str], answers: list[str], lang: str
+) -> str:
+    """The passage once, inside its document's context when the offsets fit: the quotes marked,
+    the answering words in bold. A keyboard-reachable region (it scrolls), its text in French."""
+    before = after = ""
+    middle = text
+    if doc and 0 <= start < end <= len(doc):
+        b, m, a = document_context(doc, start, end, width=360)
+        if normalize(m) == normalize(text):
+            before, middle, after = b, m, a
+    body = layered(middle, find_spans(middle, quoted), find_spans(middle, answers))
+    return (
+        f'<div class="doc-text passage-view" tabindex="0" role="region" lang="fr" '
+        f'aria-label="{esc(message("in_doc_intro", lang))}">{doc_text_html(before)}'
+        f'<span class="in-doc-passage">{body}</span>{doc_text_html(after)}</div>'
+    )

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote as url_quote
 
 from bot.models import Answer, Citation, Disagreement, SourceProfile
 from bot.render.context import (
     block_title_key,
     esc,
-    find_spans,
     highlight_pieces,
-    in_document_html,
     leads_with_disagreement,
-    marked,
     markers,
+    passage_view_html,
 )
 from bot.render.messages import message, messages
 
@@ -51,6 +50,9 @@ def format_date(value: str | None, lang: str) -> str | None:
     """ISO dates shown the way a reader says them; anything else as given."""
     if not value:
         return None
+    approx = re.fullmatch(r"(\d{4})\s*\((?:environ|approx\.?|about)\)", value.strip())
+    if approx:
+        return message("about_year", lang, year=approx.group(1))
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value.strip())
     if not m:
         return value
@@ -95,8 +97,8 @@ def badge(
 def _marker_button(turn: int, n: int, name: str, lang: str) -> str:
     label = f"{message('marker_label', lang, n=n)} ({name})"
     return (
-        f'<button type="button" class="cite-marker" data-target="t{turn}-c{n}" '
-        f'aria-label="{esc(label)}" title="{esc(name)}">{n}</button>'
+        f'<button type="button" class="cite-marker" data-target="t{turn}-c{n}" aria-haspopup="dialog" '
+        f'aria-expanded="false" aria-label="{esc(label)}" title="{esc(name)}">{n}</button>'
     )
 
 
@@ -112,14 +114,16 @@ def _is_suggestion_list(text: str, suggestions: list[str]) -> bool:
     return any(q and q in text for q in suggestions)
 
 
-def _statements_html(answer: Answer, turn: int, marks: dict[str, int], names: dict[str, str], lang: str):
+def _statements_html(
+    answer: Answer, turn: int, marks: dict[str, int], names: dict[str, str], lang: str, pharmacy=None
+):
     """Paragraphs: each framing statement opens one; quotes follow it with their markers."""
     paras: list[list[str]] = []
     for st in _body_statements(answer):
         if st.kind == "framing" and _is_suggestion_list(st.text, answer.suggestions):
             continue
         if st.section == "referral":
-            paras.append([f'<span class="referral">{ICONS["referral"]} {esc(st.text)}</span>'])
+            paras.append([referral_html(st.text, lang, pharmacy)])
             paras.append([])
             continue
         if st.kind == "framing" or not paras:
@@ -129,7 +133,7 @@ def _statements_html(answer: Answer, turn: int, marks: dict[str, int], names: di
         )
         buttons = f'<span class="markers">{buttons}</span>' if buttons else ""
         if st.kind == "quote":
-            paras[-1].append(f'<q class="quote">{_highlighted(st)}</q>{buttons}')
+            paras[-1].append(f'<q class="quote"{_fr(lang)}>{_highlighted(st)}</q>{buttons}')
         elif st.kind == "paraphrase":
             paras[-1].append(f'<span class="paraphrase">{esc(st.text)}</span>{buttons}')
         else:
@@ -152,26 +156,61 @@ def _citation_html(
     documents: Mapping[str, str],
     lang: str,
 ) -> str:
+    """One entry of the source list; its body is also what the popover shows (the passage once)."""
     prof = sources.get(c.source_id)
     name = source_name(c.source_id, c.source_label, sources, lang)
-    quoted = list(c.highlights) or [
-        st.text for st in answer.statements if st.kind == "quote" and c.passage_id in st.citations
-    ]
+    citing = [st for st in answer.statements if st.kind == "quote" and c.passage_id in st.citations]
+    quoted = list(c.highlights) or [st.text for st in citing]
     quoted += [p.quote for d in answer.disagreements for p in d.positions if p.passage_id == c.passage_id]
-    passage_html = marked(c.text, find_spans(c.text, quoted))
+    answers = [st.text[s:e] for st in citing for s, e in st.highlight if 0 <= s < e <= len(st.text)]
     heading = " › ".join(h for h in c.heading_path if h)
     heading_html = f'<span class="heading">{esc(heading)}</span>' if heading else ""
     title = c.source_title or (prof.title if prof else "")
     publisher = prof.publisher if prof else ""
     meta = " — ".join(x for x in (publisher, prof.interest(lang) if prof else "") if x)
-    in_doc = in_document_html(documents.get(c.source_id), c.text, c.start, c.end, quoted, title, lang)
+    view = passage_view_html(documents.get(c.source_id), c.text, c.start, c.end, quoted, answers, lang)
+    q = "?lang=en" if lang == "en" else ""
+    links = (
+        f'<p class="cite-links"><a href="/passages/{esc(url_quote(c.passage_id, safe=""))}{q}" '
+        f'target="_blank" rel="noopener">{esc(message("open_in_doc", lang))}</a>'
+        f'<a href="/sources{q}#src-{esc(c.source_id)}" target="_blank" rel="noopener">'
+        f"{esc(message('about_source', lang))}</a></p>"
+    )
     return (
-        f'<li><details class="cite" id="t{turn}-c{n}">'
+        f'<li><details class="cite" id="t{turn}-c{n}" data-n="{n}">'
         f'<summary><span class="num">{n}</span><span class="src-name">{esc(name)}</span>'
         f"{badge(c.source_id, sources, lang, c.source_kind, c.source_date)}{heading_html}</summary>"
-        f'<div class="cite-body"><p class="cite-meta"><span class="doc-title">{esc(title)}</span>'
-        f"{(' · ' + esc(meta)) if meta else ''}</p>"
-        f'<blockquote class="passage">{passage_html}</blockquote>{in_doc}</div></details></li>'
+        f'<div class="cite-body"><p class="cite-meta"><span class="doc-title"{_fr(lang)}>{esc(title)}</span>'
+        f"{(' · ' + esc(meta)) if meta else ''}</p>{view}{links}</div></details></li>"
+    )
+
+
+def _fr(lang: str) -> str:
+    """Quotes stay French: say so to screen readers when the page is in another language."""
+    return "" if lang == "fr" else ' lang="fr"'
+
+
+def referral_html(text: str, lang: str, pharmacy: Mapping[str, str] | None) -> str:
+    """The referral; with a configured pharmacy, a way to reach it (tel:, hours, site)."""
+    name = (pharmacy or {}).get("name")
+    if not name:
+        return f'<span class="referral">{ICONS["referral"]} {esc(text)}</span>'
+    bits = []
+    phone = pharmacy.get("phone") or ""
+    tel = re.sub(r"[^\d+]", "", phone)
+    if tel:
+        bits.append(f'<a class="ref-tel" href="tel:{esc(tel)}">{esc(message("call", lang, phone=phone))}</a>')
+    if pharmacy.get("hours"):
+        bits.append(f'<span class="ref-hours">{esc(message("hours", lang, hours=pharmacy["hours"]))}</span>')
+    url = pharmacy.get("url") or ""
+    if re.fullmatch(r"https?://[^\s\"'<>]+", url):
+        site = esc(message("pharmacy_site", lang, name=name))
+        bits.append(f'<a class="ref-site" href="{esc(url)}" target="_blank" rel="noopener">{site}</a>')
+    contact = f'<span class="ref-contact">{" · ".join(bits)}</span>' if bits else ""
+    return (
+        f'<span class="referral referral-pharmacy"><span class="ref-title">{ICONS["referral"]} '
+        f"{esc(message('talk_pharmacist', lang))} — {esc(name)}</span>"
+        f'<span class="ref-text">{esc(text)}</span>{contact}</span>'
     )
 
 
@@ -190,14 +229,14 @@ def _disagreement_html(
         items.append(
             f'<li class="position"><div class="pos-head"><strong class="src-name">{esc(name)}</strong>'
             f"{badge(p.source_id, sources, lang, p.source_kind)}{stance}</div>"
-            f'<q class="quote">{esc(p.quote)}</q>{mark}</li>'
+            f'<q class="quote"{_fr(lang)}>{esc(p.quote)}</q>{mark}</li>'
         )
     topic = f'<p class="dis-topic">{esc(message("disagree_on", lang, topic=d.topic))}</p>' if d.topic else ""
     summary = f'<p class="dis-summary">{esc(d.summary)}</p>' if d.summary else ""
     title = message(block_title_key([d]), lang)
     return (
         f'<section class="disagree" role="note" aria-label="{esc(title)}">'
-        f'<h3 class="dis-title">{ICONS["scale"]} {esc(title)}</h3>'
+        f'<h2 class="dis-title">{ICONS["scale"]} {esc(title)}</h2>'
         f'{topic}{summary}<ul class="positions">{"".join(items)}</ul>{_see_all(d, lang)}</section>'
     )
 
@@ -227,11 +266,12 @@ def render_answer(
     sources: Mapping[str, SourceProfile],
     documents: Mapping[str, str],
     lang: str = "fr",
+    pharmacy: Mapping[str, str] | None = None,
 ) -> str:
     """One bot message: text with markers, disagreement block, refusal help, referral, sources."""
     marks = markers(answer)
     names = {c.passage_id: source_name(c.source_id, c.source_label, sources, lang) for c in answer.citations}
-    body = _statements_html(answer, turn, marks, names, lang) or _plain_html(answer.answer_markdown)
+    body = _statements_html(answer, turn, marks, names, lang, pharmacy) or _plain_html(answer.answer_markdown)
     parts: list[str] = []
     examples = chips(answer.suggestions or messages("examples", lang)[:3], lang)
     if answer.status == "rejected_input":
@@ -252,7 +292,7 @@ def render_answer(
     else:
         parts.extend(blocks)
     if answer.referral and not any(st.section == "referral" for st in answer.statements):
-        parts.append(f'<p class="referral">{ICONS["referral"]} {esc(message("referral", lang))}</p>')
+        parts.append(f'<p class="ans-p">{referral_html(message("referral", lang), lang, pharmacy)}</p>')
     if answer.citations:
         ordered = sorted(answer.citations, key=lambda c: marks[c.passage_id])
         seen: set[int] = set()
@@ -264,7 +304,7 @@ def render_answer(
             seen.add(n)
             items.append(_citation_html(c, n, turn, answer, sources, documents, lang))
         parts.append(
-            f'<div class="cites-wrap"><h3 class="cites-title">{esc(message("cited_sources", lang))}</h3>'
+            f'<div class="cites-wrap"><h2 class="cites-title">{esc(message("cited_sources", lang))}</h2>'
             f'<ol class="cites">{"".join(items)}</ol></div>'
         )
     return "".join(p for p in parts if p)
@@ -278,6 +318,7 @@ def render_turn(
     documents: Mapping[str, str],
     lang: str,
     error: str | None = None,
+    pharmacy: Mapping[str, str] | None = None,
 ) -> str:
     user = (
         f'<div class="msg msg-user"><span class="who">{esc(message("you", lang))}</span>'
@@ -288,7 +329,7 @@ def render_turn(
     elif answer is None:
         bot = f'<p class="thinking" role="status"><span class="dots" aria-hidden="true"></span>{esc(message("thinking", lang))}</p>'
     else:
-        bot = render_answer(answer, turn, sources, documents, lang)
+        bot = render_answer(answer, turn, sources, documents, lang, pharmacy)
     return (
         f'<article class="turn" id="turn-{turn}" aria-busy="{"true" if answer is None and not error else "false"}">'
         f'{user}<div class="msg msg-bot"><span class="who">{esc(message("bot", lang))}</span>{bot}</div></article>'
@@ -307,6 +348,7 @@ def render_transcript(
     sources: Mapping[str, SourceProfile],
     documents: Mapping[str, str],
     lang: str,
+    pharmacy: Mapping[str, str] | None = None,
 ) -> str:
     """The whole conversation. `turns` holds {"question", "answer" (dict|None), "error"}."""
     if not turns:
@@ -321,6 +363,7 @@ def render_transcript(
                 documents,
                 lang,
                 tr.get("error"),
+                pharmacy,
             )
             for i, tr in enumerate(turns)
         )

@@ -143,6 +143,11 @@ class BatchingEmbedder:
     def queued_tokens(self) -> int:
         return self._queued
 
+    @property
+    def queued_requests(self) -> int:
+        """Questions waiting for the worker (for the queue-depth metric)."""
+        return sum(len(jobs) for jobs in list(self._clients.values()))
+
     # ------------------------------------------------------------------ worker
     def _take(self) -> list[_Job]:
         """A batch in deficit-round-robin order, within the batch size and the (padded) token budget."""

@@ -19,7 +19,7 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse  # noqa: E402
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response  # noqa: E402
 from fastapi.routing import APIRoute  # noqa: E402
 from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
@@ -37,8 +37,14 @@ from bot.web.http import (  # noqa: E402
     HostMiddleware,
     SecurityHeadersMiddleware,
     error_json,
+    error_responses,
     origin_of,
+    patch_openapi,
 )
+from bot.web.insights import open_store  # noqa: E402
+from bot.web.insights import router as insights_router  # noqa: E402
+from bot.web.logs import configure_logging  # noqa: E402
+from bot.web.metrics import CONTENT_TYPE, Metrics, ObserveMiddleware, answer_hook, service_queue_depth  # noqa: E402
 from bot.web.pages import router as pages_router  # noqa: E402
 from bot.web.security import (  # noqa: E402
     DenyPathsMiddleware,
@@ -113,9 +119,17 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         docs_url=None,  # the default Swagger page loads its JS from a CDN; see GET /docs below
         redoc_url=None,
         default_response_class=SafeJSONResponse,  # "<" sent as \u003c: inert even if inlined in a page
+        generate_unique_id_function=lambda route: route.name,  # operationId = the handler's name
     )
     app.state.service = service
     app.state.settings = settings
+    # --- operations: metrics, access log, insights (each answer goes through the hooks) ----------
+    configure_logging(settings.log_format)
+    metrics = app.state.metrics = Metrics(service_queue_depth(service))
+    insights = app.state.insights = open_store(settings)
+    service.on_answer[:] = [answer_hook(metrics, settings.log_questions)]
+    if insights is not None:
+        service.on_answer.append(insights.record)
 
     # --- errors: short JSON, no traceback ---------------------------------
     @app.exception_handler(RequestValidationError)
@@ -151,13 +165,8 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         response_model=Answer,
         summary="Answer a question",
         tags=["api"],
-        responses={
-            400: {"description": "Body is not JSON"},
-            413: {"description": "Body too large"},
-            422: {"description": "Wrong fields or types"},
-            429: {"description": "Too many requests"},
-            503: {"description": "Busy, or search index unavailable (retry after Retry-After seconds)"},
-        },
+        operation_id="ask",
+        responses=error_responses(400, 413, 422, 429, 500, 503),
     )
     def ask(body: AskRequest, request: Request) -> Answer:
         """The Answer JSON of the contract. Refusals and rejected input are answers too (HTTP 200)."""
@@ -190,7 +199,8 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         response_model=Health,
         summary="Is the app ready?",
         tags=["api"],
-        responses={503: {"description": "Degraded: the search index does not answer"}},
+        operation_id="health",
+        responses={503: {"model": Health, "description": "Degraded: the search index does not answer"}},
     )
     async def health() -> Health:
         # its own thread, not the pool the answers wait in: a busy replica still says it is alive
@@ -199,7 +209,12 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
             return SafeJSONResponse(report.model_dump(), status_code=503)
         return report
 
-    @app.get("/api/health/live", summary="Is the process up? (never touches the model)", tags=["api"])
+    @app.get(
+        "/api/health/live",
+        summary="Is the process up? (never touches the model)",
+        tags=["api"],
+        operation_id="health_live",
+    )
     async def live() -> dict:
         return {"status": "alive"}
 
@@ -207,6 +222,7 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         "/api/health/ready",
         summary="Can this replica answer? 200 once the index is loaded and checked, else 503",
         tags=["api"],
+        operation_id="health_ready",
         responses={503: {"description": "Loading, or the search index does not answer"}},
     )
     async def ready():
@@ -218,11 +234,25 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
         response_model=list[SourceProfile],
         summary="The five source documents and who speaks in each",
         tags=["api"],
+        operation_id="sources",
     )
     def sources() -> list[SourceProfile]:
         return list(service.sources.values())
 
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics (text exposition format)",
+        tags=["ops"],
+        operation_id="metrics",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format 0.0.4"}},
+    )
+    def metrics_endpoint() -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})
+
+    app.include_router(insights_router)  # /admin/insights(.csv): 404 unless BOT_ADMIN_TOKEN is set
     app.include_router(pages_router)  # /disagreements, /passages/{id}, /api/disagreements (before /api/*)
+    app.include_router(__import__("bot.web.check_api", fromlist=["router"]).router)  # POST /api/check
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
@@ -261,6 +291,7 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
+        paths=("/api/ask", "/api/check"),
         burst=settings.rate_limit_burst,
     )
     app.add_middleware(
@@ -274,6 +305,8 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     app.add_middleware(GradioGuardMiddleware, demos=demos)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, prefix="/")
     app.add_middleware(DenyPathsMiddleware)  # toolkit endpoints the chat never uses (uploads, ...)
+    # inside the proxy middleware (it sees the real client), outside every middleware that refuses
+    app.add_middleware(ObserveMiddleware, metrics=metrics, routes=app.router.routes)
     app.add_middleware(TrustedProxyMiddleware, trusted=list(settings.trusted_proxies))
     local = [f"{h}:{settings.port}" for h in (settings.host, "127.0.0.1", "localhost")]
     app.add_middleware(HostMiddleware, hosts=[*settings.public_hosts, *local])
@@ -303,6 +336,7 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     bound_sessions(main_ui, settings)
     gr.mount_gradio_app(app, main_ui, path="", **common)
     demos.update({"/embed": embed_ui, "": main_ui})
+    patch_openapi(app)
     app.state.demos = demos
     return app
 

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::\d{1,5})?$")
@@ -151,3 +152,82 @@ class HostMiddleware:
                 headers.append((b"host", self.canonical))
             scope = dict(scope, headers=headers)
         await self.app(scope, receive, send)
+
+
+# ------------------------------------------------------------------ OpenAPI: the error shape
+class ErrorDetail(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `history.0.role`, or `body`.")
+    problem: str = Field(description="What is wrong with it.")
+
+
+class ErrorResponse(BaseModel):
+    """The one JSON shape of every 4xx/5xx answer of the API (see `error_json`)."""
+
+    error: str = Field(
+        description="Stable machine code: invalid_json, invalid_request, too_large, not_found, "
+        "method_not_allowed, unauthorized, rate_limited, overloaded, index_unavailable, internal_error."
+    )
+    message: str = Field(description="A short sentence for a person; never a stack trace.")
+    details: list[ErrorDetail] | None = Field(
+        None, description="For invalid_request (422): every field that failed validation."
+    )
+
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+ERROR_TEXT = {
+    400: "The body is not valid JSON (`invalid_json`).",
+    401: "Missing or wrong token (`unauthorized`).",
+    404: "No such resource (`not_found`).",
+    413: "The body is larger than BOT_MAX_BODY_BYTES (`too_large`).",
+    422: "Wrong fields or types (`invalid_request`, with `details`).",
+    429: "Too many requests from this client (`rate_limited`); retry after Retry-After seconds.",
+    500: "Unexpected failure (`internal_error`).",
+    503: "Busy (`overloaded`) or search index unavailable (`index_unavailable`); retry after Retry-After seconds.",
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """`responses=` for a route: each code with the ErrorResponse schema, Retry-After on 429 and 503."""
+    out: dict = {}
+    for code in codes:
+        entry: dict = {"model": ErrorResponse, "description": ERROR_TEXT.get(code, "Error.")}
+        if code in (429, 503):
+            entry["headers"] = RETRY_AFTER
+        out[code] = entry
+    return out
+
+
+def patch_openapi(app) -> None:
+    """Every operation's 422 documents the real error shape, not FastAPI's default validation schema."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        ref = {"$ref": "#/components/schemas/ErrorResponse"}
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorResponse" not in schemas:
+            schemas["ErrorResponse"] = ErrorResponse.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            schemas.update(schemas["ErrorResponse"].pop("$defs", {}))
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                resp = op.get("responses", {}).get("422")
+                if resp is not None:
+                    resp["description"] = ERROR_TEXT[422]
+                    resp["content"] = {"application/json": {"schema": ref}}
+        for name in ("HTTPValidationError", "ValidationError"):
+            used = name in str(spec.get("paths"))
+            if not used:
+                schemas.pop(name, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi

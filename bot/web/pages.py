@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import Field
 
 from bot.disagree import validate_claims
@@ -28,7 +29,10 @@ from bot.render.disagreements import (
     render_passage_page,
 )
 from bot.render.messages import lang_of
+from bot.render.sources_page import render_sources_page
+from bot.web.brand import checked_brand_color
 from bot.web.http import error_json
+from bot.web.ui import page_title
 
 log = logging.getLogger(__name__)
 
@@ -150,3 +154,51 @@ def api_disagreements_other(request: Request):
     """405 as the app's other endpoints say it (the app's catch-all cannot see an included router)."""
     msg = f"Method {request.method} not allowed here; use GET."
     return error_json(405, "method_not_allowed", msg, headers={"Allow": "GET"})
+
+
+# --- the five documents and the one-line widget (issue 13) ------------------------------------------
+
+WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
+
+
+def _raw_texts(request: Request) -> dict[str, str]:
+    """Each source's raw original, read once: the file named in sources.yaml, under corpus/raw."""
+    state = request.app.state
+    cached = getattr(state, "raw_texts", None)
+    if cached is not None:
+        return cached
+    raw_dir = Path(request.app.state.settings.corpus_dir) / "raw"
+    out: dict[str, str] = {}
+    for sid, prof in request.app.state.service.sources.items():
+        path = raw_dir / Path(prof.file).name  # a bare file name from our own profile, never from the URL
+        try:
+            out[sid] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            log.warning("raw original of %s not found", sid)
+    state.raw_texts = out
+    return out
+
+
+@router.get("/sources", include_in_schema=False)
+def sources_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The five documents: profile, cleaned text (the one quoted) and raw original."""
+    lang = lang_of(lang)
+    service = request.app.state.service
+    settings = request.app.state.settings
+    html = render_sources_page(
+        service.sources,
+        service.documents,
+        _raw_texts(request),
+        lang,
+        page_title(settings, lang),
+        checked_brand_color(settings),
+    )
+    return HTMLResponse(html)
+
+
+@router.get("/widget.js", include_in_schema=False)
+def widget_js() -> FileResponse:
+    """The floating chat button a pharmacy adds with one <script> line (see docs/embed.md)."""
+    return FileResponse(
+        WIDGET_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"}
+    )

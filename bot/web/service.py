@@ -38,6 +38,7 @@ class ChatService:
         self._load_lock = threading.Lock()
         self._ask_lock = threading.Lock()
         self.batcher: BatchingEmbedder | None = None
+        self.on_answer: list[Callable[[Answer], None]] = []  # metrics, logs, insights (bot.web.app)
         if bot is not None:
             self._bot = self._install(bot)
 
@@ -94,7 +95,13 @@ class ChatService:
                 b.stats["rejected"] += 1
                 raise Overloaded(b.retry_after())
         with as_client(client), yielding(self._ask_lock):
-            return bot.ask(question, history=history or None, id=id)
+            answer = bot.ask(question, history=history or None, id=id)
+        for hook in self.on_answer:
+            try:
+                hook(answer)
+            except Exception:  # noqa: BLE001 - observing must never cost the user the answer
+                log.exception("answer hook failed")
+        return answer
 
 
 def history_of(turns: list[dict]) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -18,6 +19,7 @@ import gradio as gr  # noqa: E402
 from bot.render.html import ICONS, esc, render_transcript  # noqa: E402
 from bot.render.messages import lang_of, message  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.web.brand import checked_brand_color, pharmacy  # noqa: E402
 from bot.web.service import ChatService, history_of  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -26,28 +28,9 @@ DEFAULT_LOGO = "/chat-static/logo.svg"
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 
-# Runs once when the transcript is first shown; listeners are delegated so they survive re-renders.
-TRANSCRIPT_JS = """
-element.addEventListener('click', (ev) => {
-  const chip = ev.target.closest('button.chip');
-  if (chip && element.contains(chip)) {
-    trigger('click', {question: chip.dataset.question || ''});
-    return;
-  }
-  const marker = ev.target.closest('button.cite-marker');
-  if (marker && element.contains(marker)) {
-    const box = document.getElementById(marker.dataset.target || '');
-    if (!box) return;
-    box.open = true;
-    box.classList.remove('flash');
-    void box.offsetWidth;
-    box.classList.add('flash');
-    box.scrollIntoView({block: 'nearest', behavior: 'smooth'});
-    const summary = box.querySelector('summary');
-    if (summary) summary.focus({preventScroll: true});
-  }
-});
-"""
+STATIC = Path(__file__).resolve().parent / "static"
+# The transcript's listeners (chips, citations in place) and the page's (lang, title, counter, height).
+TRANSCRIPT_JS = (STATIC / "transcript.js").read_text(encoding="utf-8")
 
 SCROLL_JS = """
 () => {
@@ -57,15 +40,7 @@ SCROLL_JS = """
 }
 """
 
-# Keep the light palette the chat CSS is drawn for, and say which language the page is in.
-PAGE_JS = """
-() => {
-  document.documentElement.lang = 'fr';
-  const strip = () => document.querySelectorAll('.dark').forEach((el) => el.classList.remove('dark'));
-  strip();
-  new MutationObserver(strip).observe(document.body, {attributes: true, subtree: false});
-}
-"""
+PAGE_JS = (STATIC / "page.js").read_text(encoding="utf-8")
 
 
 def logo_url(settings: Settings) -> str:
@@ -77,8 +52,14 @@ def logo_url(settings: Settings) -> str:
 
 
 def brand_color(settings: Settings) -> str:
-    color = (settings.brand_color or "").strip()
-    return color if re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", color) else "#0f766e"
+    """The accent colour; an unreadable one stops the app at start-up (see bot.web.brand)."""
+    return checked_brand_color(settings)
+
+
+def page_title(settings: Settings, lang: str) -> str:
+    """The configured title, or the default one in the reader's language."""
+    default = Settings.model_fields["brand_title"].default
+    return message("app_title", lang) if settings.brand_title == default else settings.brand_title
 
 
 def theme() -> gr.themes.Base:
@@ -89,18 +70,38 @@ def theme() -> gr.themes.Base:
 def brand_css(settings: Settings) -> str:
     c = brand_color(settings)
     return (
-        f":root, .gradio-container {{ --brand: {c}; --button-primary-background-fill: {c};"
+        f"html:root, html body .gradio-container {{ --brand: {c}; --button-primary-background-fill: {c};"
         f" --button-primary-background-fill-hover: {c}; --button-primary-border-color: {c};"
-        f" --color-accent: {c}; --color-accent-soft: color-mix(in srgb, {c} 12%, white); }}"
+        f" --color-accent: {c}; --color-accent-soft: color-mix(in srgb, {c} 12%, white);"
+        f" --link-text-color: {c}; --checkbox-background-color-selected: {c}; }}"
     )
 
 
 def header_html(settings: Settings, lang: str, embed: bool) -> str:
+    """The header; its data-* attributes carry what the page's script needs (lang, title, labels)."""
     sub = "" if embed else f'<p class="brand-sub">{esc(message("subtitle", lang))}</p>'
+    ph = pharmacy(settings)
+    by = f'<p class="brand-by">{esc(message("offered_by", lang, name=ph["name"]))}</p>' if ph else ""
+    title = page_title(settings, lang)
+    data = (
+        f'data-lang="{esc(lang)}" data-title="{esc(title)}" data-pop-close="{esc(message("pop_close", lang))}" '
+        f'data-pop-label="{esc(message("pop_label", lang, n="{n}"))}"'
+    )
     return (
-        f'<header class="brand{" brand-embed" if embed else ""}">'
+        f'<header class="brand{" brand-embed" if embed else ""}" {data}>'
         f'<img class="brand-logo" src="{esc(logo_url(settings))}" alt="" width="36" height="36">'
-        f'<div class="brand-text"><h1 class="brand-title">{esc(settings.brand_title)}</h1>{sub}</div></header>'
+        f'<div class="brand-text"><h1 class="brand-title">{esc(title)}</h1>{by}{sub}</div></header>'
+    )
+
+
+def counter_html(settings: Settings, lang: str) -> str:
+    """Where the character count appears near the limit (filled by the page's script)."""
+    n = settings.max_question_chars
+    near = message("counter_near", lang, n="{n}", max="{max}")
+    over = message("counter_over", lang, n="{n}", max="{max}")
+    return (
+        f'<p id="q-counter" class="q-counter" aria-live="polite" hidden data-max="{n}" '
+        f'data-near="{esc(near)}" data-over="{esc(over)}"></p>'
     )
 
 
@@ -112,9 +113,12 @@ def map_link_html(lang: str, embed: bool) -> str:
     """The home screen's way to the page of all disagreements (a new tab from inside an iframe)."""
     href = "/disagreements?lang=en" if lang == "en" else "/disagreements"
     target = ' target="_blank" rel="noopener"' if embed else ""
+    src = "/sources?lang=en" if lang == "en" else "/sources"
     return (
         f'<p class="home-map-link">{ICONS["scale"]} <a href="{href}"{target}>'
         f"{esc(message('map_home_link', lang))}</a></p>"
+        f'<p class="home-sources-link">{ICONS["info"]} <a href="{src}"{target}>'
+        f"{esc(message('sources_home_link', lang))}</a></p>"
     )
 
 
@@ -124,7 +128,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
     def render(turns: list[dict], lang: str) -> str:
         if not turns:
             return render_transcript([], {}, {}, lang) + map_link_html(lang, embed)
-        return render_transcript(turns, service.sources, service.documents, lang)
+        return render_transcript(turns, service.sources, service.documents, lang, pharmacy(settings))
 
     def start_turn(question: str, turns: list[dict], lang: str):
         q = (question or "").strip()
@@ -135,7 +139,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
 
     def start_from_chip(turns: list[dict], lang: str, evt: gr.EventData):
         data = getattr(evt, "_data", None) or {}
-        q = str(data.get("question") or "").strip()[: settings.max_question_chars]
+        q = str(data.get("question") or "").strip()  # too long: the guard says so, nothing is cut
         if not q:
             return turns, gr.update()
         turns = [*turns, {"question": q, "answer": None}]
@@ -165,6 +169,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
             gr.update(value=message("send", lang)),
             note_html(lang),
             gr.update(value=message("clear", lang)),
+            counter_html(settings, lang),
         )
 
     def clear(lang: str):
@@ -178,7 +183,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         return apply_lang(wanted, turns)
 
     lang0 = "fr"
-    with gr.Blocks(title=settings.brand_title, fill_width=embed) as demo:
+    with gr.Blocks(title=page_title(settings, lang0), fill_width=embed) as demo:
         turns = gr.State([])
         lang = gr.State(lang0)
         with gr.Column(elem_classes="topbar"):
@@ -200,7 +205,6 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
                     placeholder=message("placeholder", lang0),
                     lines=1,
                     max_lines=4,
-                    max_length=settings.max_question_chars,
                     elem_id="question",
                     scale=5,
                     container=False,
@@ -209,6 +213,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
                 send = gr.Button(
                     message("send", lang0), variant="primary", elem_id="send", scale=1, min_width=90
                 )
+            counter = gr.HTML(counter_html(settings, lang0), elem_classes="counter-cell")
             with gr.Row(elem_classes="note-row"):
                 note = gr.HTML(note_html(lang0), elem_classes="note-cell")
                 new = gr.Button(
@@ -232,7 +237,7 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
         ).then(None, js=SCROLL_JS).then(
             finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
         )
-        lang_outputs = [lang, lang_btn, header, transcript, question, send, note, new]
+        lang_outputs = [lang, lang_btn, header, transcript, question, send, note, new, counter]
         lang_btn.click(
             toggle_lang,
             [lang, turns],

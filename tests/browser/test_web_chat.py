@@ -25,19 +25,15 @@ def test_answer_with_citations_passage_and_document_view(server, page_rec):
         and badge.locator(".badge-date").inner_text().strip()
     )
 
-    markers.first.click()
-    target = markers.first.get_attribute("data-target")
-    box = page.locator(f"#{target}")
-    assert box.get_attribute("open") is not None
-    hl = box.locator("blockquote.passage mark.hl").first
+    markers.first.click()  # opens in place (tests/browser/test_pharmacy_ready.py has the details)
+    pop = page.locator(".cite-pop")
+    hl = pop.locator(".in-doc-passage mark.hl").first
     hl.wait_for(state="visible")
     assert len(hl.inner_text().strip()) > 10
-
-    box.locator("details.in-doc > summary").click()
-    in_doc = box.locator(".doc-text .in-doc-passage")
-    in_doc.wait_for(state="visible")
-    doc_text = box.locator(".doc-text").inner_text()
+    in_doc = pop.locator(".doc-text .in-doc-passage")
+    doc_text = pop.locator(".doc-text").inner_text()
     assert len(doc_text) > len(in_doc.inner_text())  # the passage is shown with its context
+    page.keyboard.press("Escape")
     page.set_viewport_size({"width": 1100, "height": 1500})
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "chat.png", copy_to_docs="chat.png", full_page=False)
@@ -52,7 +48,7 @@ def test_follow_up_question_is_read_against_the_previous_turn(server, page_rec):
     turn = page.locator("#transcript article.turn").nth(1)
     assert turn.locator(".refusal").count() == 0
     assert turn.locator(".ans-body .cite-marker").count() >= 1
-    passages = " ".join(turn.locator("details.cite blockquote.passage").all_text_contents()).lower()
+    passages = " ".join(turn.locator("details.cite .in-doc-passage").all_text_contents()).lower()
     assert "cheveu" in passages or "capillaire" in passages
 
 
@@ -126,7 +122,7 @@ def test_keyboard_only(server, page_rec):
     page.keyboard.press("Enter")
     wait_answer(page, 2)
 
-    # a citation number opens its passage; "voir dans le document" opens with Enter too
+    # a citation number opens its passage in place with Enter; Escape gives the focus back
     page.locator("#transcript article.turn").nth(1).locator(".msg-bot").evaluate("el => el.scrollIntoView()")
     page.locator("#question textarea").focus()
     page.keyboard.press("Shift+Tab")
@@ -138,11 +134,10 @@ def test_keyboard_only(server, page_rec):
         raise AssertionError("no citation number reachable with the keyboard")
     target = page.evaluate("document.activeElement.dataset.target")
     page.keyboard.press("Enter")
-    assert page.locator(f"#{target}").get_attribute("open") is not None
-    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
-    tab_to("el.tagName === 'SUMMARY' && el.parentElement.classList.contains('in-doc')")
-    page.keyboard.press("Enter")
-    page.locator(f"#{target} .in-doc .in-doc-passage").wait_for(state="visible")
+    page.locator(".cite-pop .in-doc-passage").wait_for(state="visible")
+    assert page.evaluate("document.activeElement.classList.contains('pop-close')")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.dataset.target") == target
 
     # the language switch works with the keyboard
     tab_to("el.id === 'lang-switch'", limit=200)

@@ -13,6 +13,7 @@ def test_pharmacy_page_embeds_a_working_chat(server, page_rec):
     page, rec = page_rec
     page.goto(server + "/examples/pharmacy-page.html")
     assert "Pharmacie" in page.title()
+    page.locator(".exobot-btn").click()  # the one-line widget (tests/browser/test_pharmacy_ready.py)
     frame = page.frame_locator("iframe")
     frame.locator("#transcript .chat").wait_for()
     assert frame.locator(".brand-embed").count() == 1  # the compact header of /embed

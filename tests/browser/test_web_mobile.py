@@ -48,9 +48,10 @@ def test_375px_no_overflow_and_input_reachable(server, browser):
         ask(page, "Les exosomes sont-ils efficaces contre la chute de cheveux ?")
         turn = page.locator("#transcript article.turn").last
         if turn.locator(".cite-marker").count():
-            turn.locator(".cite-marker").first.click()
-            box = turn.locator("details.cite[open]").first
-            box.locator("details.in-doc > summary").click()
+            turn.locator(".cite-marker").first.click()  # a bottom sheet, closed before the next question
+            page.locator(".cite-pop.cite-sheet").wait_for()
+            page.keyboard.press("Escape")
+            turn.locator("details.cite > summary").first.click()  # the source list still opens in line
         ask(page, "Les traitements aux exosomes sont-ils sans danger ?")
         page.mouse.wheel(0, 400)
         page.wait_for_timeout(200)

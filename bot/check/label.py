@@ -1,0 +1,143 @@
+"""One label per source and part: soutient, contredit, nuance or ne dit rien, with the sentence that shows it.
+
+The direction of a source's sentences comes from the stance reader the
+disagreement detector uses (`bot.disagree.stance`), read against the claim's
+own direction on the same aspect; a quantity is compared as a range. A source
+"ne dit rien" when none of its sentences on the part is close enough to the
+claim: within `ND_MARGIN` of the best sentence of any source, and above
+`ND_FLOOR`. Both are set a priori at the detector's own scale (no training split yet);
+never tune them on eval/claims.jsonl, the blind set.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot import disagree
+from bot.check.split import Part, cues
+from bot.disagree import stance as st
+from bot.lang.text import fold
+
+ND_MARGIN = 0.08  # a source's best sentence on the part may be this far below the best of all sources
+ND_FLOOR = 0.30  # ... and never below this relevance to the claim
+SOURCE_TAU = disagree.detect.SOURCE_TAU  # softness of the vote over a source's closest sentences
+SUPPORT, CONTRA, NUANCE, SILENT = "soutient", "contredit", "nuance", "ne dit rien"
+
+
+@dataclass
+class Label:
+    label: str
+    row: int | None = None  # kb.sentences row of the quote
+    value: str | None = None  # the source's value, for a quantity
+    rel: float = 0.0
+
+
+def claim_direction(text: str, a: st.Aspect) -> float:
+    """+1 when the claim asserts the aspect's positive pole ("sans aucun risque"), -1 the negative one."""
+    r = st.read(text, a)
+    if r.cls != st.NONE and r.pos != r.neg:
+        return 1.0 if r.pos > r.neg else -1.0
+    t = fold(text)
+    c = cues()
+    if re.search(c["en_negative"], t) and not re.search(c["en_positive"], t):
+        return -1.0
+    return 1.0  # an advert's claim asserts its aspect
+
+
+def label_part(bot, part: Part, claim: str, rel: np.ndarray) -> dict[str, Label]:
+    kb, dx = bot.kb, bot._dx
+    claim_area = disagree.area(claim)
+
+    def same_area(i: int) -> bool:
+        own = dx.areas[i]
+        return len(claim_area) != 1 or not own or bool(own & claim_area)
+
+    if part.kind == "quantity":
+        items = [(i, v) for i, v in dx.values.get(part.aspect, []) if same_area(i)]
+    elif part.kind == "legal":
+        items = [(i, o) for i, o in dx.origins if same_area(i)]
+    else:
+        items = [(i, r) for i, r in dx.readings[part.aspect] if same_area(i)]
+    out = {sid: Label(SILENT) for sid in kb.sources}
+    if not items:
+        return out
+    best = max(float(rel[i]) for i, _ in items)
+    cut = max(best - ND_MARGIN, ND_FLOOR)
+    by: dict[str, list[tuple[float, int, object]]] = {}
+    for i, x in items:
+        if rel[i] >= cut:
+            by.setdefault(kb.sentences[i].source_id, []).append((float(rel[i]), i, x))
+    for sid, cands in by.items():
+        cands.sort(key=lambda c: -c[0])
+        if part.kind == "quantity":
+            out[sid] = _quantity(part, cands[0])
+        elif part.kind == "legal":
+            out[sid] = _legal(claim, cands)
+        else:
+            out[sid] = _stance(part, claim, cands)
+    return out
+
+
+def _stance(part: Part, claim: str, cands) -> Label:
+    a = st.ASPECT_BY_KEY[part.aspect]
+    top = cands[:3]
+    w = [math.exp((c[0] - top[0][0]) / SOURCE_TAU) for c in top]
+    sign = {st.POS: 1.0, st.NEG: -1.0, st.MIXED: 0.0}
+    v = sum(wi * sign[c[2].cls] for wi, c in zip(w, top, strict=True)) / sum(w)
+    cls = st.POS if v >= 0.5 else st.NEG if v <= -0.5 else st.MIXED
+    same = [c for c in top if c[2].cls == cls] or top
+    pick = max(same, key=lambda c: c[0] + 0.01 * min(c[2].strength, 2.0))
+    d = claim_direction(part.text, a)
+    if d * claim_direction(claim, a) < 0 and part.text != claim:
+        d = claim_direction(claim, a)
+    if cls == st.MIXED or (cls == st.POS and pick[2].hedged):
+        label = NUANCE
+    else:
+        label = SUPPORT if (1.0 if cls == st.POS else -1.0) * d > 0 else CONTRA
+    return Label(label, pick[1], None, pick[0])
+
+
+def _legal(claim: str, cands) -> Label:
+    t = fold(claim.replace("’", "'"))
+    claim_allows = not re.search(cues()["legal_forbidden"], t)
+    named = [o for o, pat in st.ORIGINS.items() if re.search(pat, t)]
+    merged: dict[str, bool] = {}
+    for _, _, rules in cands:
+        for o, ok in rules.items():
+            merged.setdefault(o, ok)
+    said = [merged[o] for o in named if o in merged] or list(merged.values())
+    pick = cands[0]
+    if all(said):
+        label = SUPPORT if claim_allows else CONTRA
+    elif not any(said):
+        label = CONTRA if claim_allows else SUPPORT
+    else:
+        label = NUANCE
+    return Label(label, pick[1], None, pick[0])
+
+
+def interval(v) -> tuple[float, float]:
+    """A source's value as a range, in the parser's canonical unit (days, nm, €, °C, sessions)."""
+    k = v.key
+    if v.measure == "prix":
+        k = k[1:]
+    elif v.measure == "seances":
+        k = k[0]
+    elif v.measure == "rappel":
+        los = [lo for lo, _ in k]
+        his = [hi for _, hi in k]
+        k = (min(los), None if any(h is None for h in his) else max(his))
+    lo, hi = k
+    return float(lo), float("inf") if hi is None else float(hi)
+
+
+def _quantity(part: Part, cand) -> Label:
+    r, i, v = cand
+    lo, hi = interval(v)
+    clo, chi = part.interval
+    label = SUPPORT if lo <= chi and clo <= hi else CONTRA
+    return Label(label, i, v.label_fr, r)

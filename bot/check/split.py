@@ -1,0 +1,106 @@
+"""A claim into its checkable parts: the aspects it speaks to and any quantity it states.
+
+Aspects come from the disagreement detector's aspect descriptions (`touched`),
+so the check and the disagreement blocks read a text the same way; a quantity
+comes from the same parser the detector runs on the documents' sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot import disagree
+from bot.disagree import quantities as qty
+from bot.disagree import stance as st
+from bot.lang.text import fold
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "lang" / "check.yaml"
+MAX_ASPECTS = 2  # stance aspects checked per claim: the ones it is most about
+_TIME_DAYS = {"jour": 1, "semaine": 7, "mois": 30, "an": 365}
+_UNIT_MEASURE = {"nm": "taille", "eur": "prix", "seance": "seances", "degc": "temperature"}
+_BOOSTER = re.compile(r"\b(rappel|entretien|booster|maintenance)\b", re.I)
+
+
+@cache
+def cues() -> dict:
+    """bot/lang/check.yaml, read once."""
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Part:
+    aspect: str  # a stance aspect, "statut_legal", or a measure of `quantities.MEASURES`
+    text: str  # the words of the claim this part is about
+    kind: str  # "stance" | "legal" | "quantity"
+    interval: tuple[float, float] | None = None  # a quantity's range, in the parser's canonical unit
+    value: str | None = None  # the quantity as the claim states it
+
+
+def clauses(claim: str) -> list[str]:
+    parts = [p.strip() for p in re.split(cues()["split"], claim) if p and p.strip()]
+    return parts or [claim]
+
+
+def quantity_parts(claim: str) -> list[Part]:
+    """Each measure the claim states once: "3 mois", "500 €", "50 à 150 nm"."""
+    out: dict[str, Part] = {}
+    for m in qty.mentions(claim):
+        if m.unit in _TIME_DAYS:
+            measure = "rappel" if _BOOSTER.search(claim) else "delai_resultats"
+            k = _TIME_DAYS[m.unit]
+            lo, hi = m.lo * k, (m.hi * k if m.hi is not None else float("inf"))
+        elif m.unit in _UNIT_MEASURE:
+            measure = _UNIT_MEASURE[m.unit]
+            lo, hi = m.lo, (m.hi if m.hi is not None else float("inf"))
+        else:
+            continue
+        if measure not in out:
+            out[measure] = Part(
+                measure, claim[m.start : m.end].strip(), "quantity", (lo, hi), claim[m.start : m.end]
+            )
+    return list(out.values())
+
+
+def split(bot, claim: str, qvec) -> list[Part]:
+    """The parts worth a row per source, most central first."""
+    dx = bot._dx
+    fq = fold(claim.replace("’", "'"))
+    touch = disagree.touched(dx, fq, qvec, claim)
+    parts = quantity_parts(claim)
+    have = {p.aspect for p in parts}
+    legal = re.search(cues()["legal_words"], fq)
+    if legal:
+        parts.append(
+            Part(
+                "statut_legal",
+                _clause_of(claim, lambda c: bool(re.search(cues()["legal_words"], fold(c)))),
+                "legal",
+            )
+        )
+    ranked = sorted(
+        (a for a in st.ASPECTS if touch.get(a.key, -1.0) >= disagree.detect.TOUCH),
+        key=lambda a: -touch[a.key],
+    )
+    for a in ranked[:MAX_ASPECTS]:
+        if a.key in have:
+            continue
+        parts.append(Part(a.key, _clause_of(claim, lambda c, a=a: st.read(c, a).member), "stance"))
+    if not parts:
+        # nothing clearly touched: the aspect the claim is nearest to, when it beats the background
+        best = max(st.ASPECTS, key=lambda a: touch.get(a.key, -1.0))
+        if touch.get(best.key, -1.0) > 0.0:
+            parts.append(Part(best.key, claim, "stance"))
+    return parts
+
+
+def _clause_of(claim: str, about) -> str:
+    """The clause of the claim that carries the aspect's words, else the whole claim."""
+    cs = clauses(claim)
+    if len(cs) == 1:
+        return claim
+    return next((c for c in cs if about(c)), claim)

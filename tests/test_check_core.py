@@ -1,0 +1,85 @@
+"""The claim check on the real corpus: splitting, labelling on real sentences, the API end to end."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from bot.check import check
+from bot.check.label import _legal, _quantity, claim_direction
+from bot.check.split import quantity_parts
+from bot.disagree import quantities as qty
+from bot.disagree import stance as st
+from bot.settings import get_settings
+from bot.web.app import create_app
+from bot.web.service import ChatService
+
+
+def _norm(t: str) -> str:
+    return " ".join(t.replace("’", "'").split())
+
+
+def _sentence(bot, start: str) -> int:
+    return next(i for i, s in enumerate(bot.kb.sentences) if s.text.startswith(start))
+
+
+def test_quantities_of_a_claim_are_parts():
+    parts = quantity_parts("Une séance coûte 500 € et les résultats se voient en 3 mois")
+    by = {p.aspect: p for p in parts}
+    assert by["prix"].interval == (500.0, 500.0)
+    assert by["delai_resultats"].interval == (90.0, 90.0) and by["delai_resultats"].value == "3 mois"
+
+
+def test_claim_direction_reads_negation():
+    sec = st.ASPECT_BY_KEY["securite"]
+    assert claim_direction("Les exosomes sont sans aucun risque", sec) > 0
+    assert claim_direction("Exosomes are dangerous", sec) < 0
+
+
+def test_quantity_label_on_a_real_sentence(bot):
+    i = _sentence(bot, "Pour 1 à 2 séances, compter 700€ à 1200€ par séance")
+    v = qty.values(bot.kb.sentences[i].text)["prix"]
+    inside = quantity_parts("Une séance coûte 1000 €")[0]
+    outside = quantity_parts("Une séance coûte 2000 €")[0]
+    assert _quantity(inside, (0.5, i, v)).label == "soutient"
+    assert _quantity(outside, (0.5, i, v)).label == "contredit"
+
+
+def test_legal_label_on_a_real_sentence(bot):
+    i = _sentence(bot, "Au sein de l’Union européenne, les exosomes d’origine humaine sont interdits")
+    rules = st.origin_rules(bot.kb.sentences[i].text)
+    claim = "Les exosomes d'origine humaine sont autorisés en cosmétique"
+    assert _legal(claim, [(0.5, i, rules)]).label == "contredit"
+    assert _legal("Les exosomes d'origine humaine sont interdits", [(0.5, i, rules)]).label == "soutient"
+
+
+def test_check_quotes_are_verbatim_and_no_verdict(bot):
+    a = check(bot, "Une séance d'exosomes pour les cheveux coûte 2000 €")
+    assert a.status == "answered" and a.checks
+    rows = [r for c in a.checks for r in c.rows if r.quote]
+    assert rows
+    for r in rows:
+        assert _norm(r.quote) in _norm(bot.kb.passages[r.passage_id].text)
+    text = a.answer_markdown.lower()
+    assert " vrai" not in text and " faux" not in text
+
+
+def test_bad_input_and_referral(bot):
+    assert check(bot, "   ").status == "rejected_input"
+    a = check(bot, "Je suis enceinte, les exosomes sont sans risque pour moi")
+    assert a.referral
+
+
+def test_api_check_end_to_end(bot):
+    with TestClient(create_app(get_settings(), ChatService(bot=bot))) as c:
+        r = c.post(
+            "/api/check", json={"claim": "Les exosomes d'origine humaine sont autorisés en cosmétique"}
+        )
+        assert r.status_code == 200
+        body = r.json()
+        assert body["status"] == "answered"
+        labels = {row["source_id"]: row["label"] for ch in body["checks"] for row in ch["rows"]}
+        assert labels["inserm"] == "contredit"
+        assert c.post("/api/check", json={"claim": 3}).status_code == 422
+        assert c.post("/api/check", content=b"{").status_code in (400, 422)
+        ops = c.get("/openapi.json").json()["paths"]["/api/check"]["post"]
+        assert ops["operationId"] == "check_claim"
