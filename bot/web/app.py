@@ -25,10 +25,8 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
-from bot.errors import IndexUnavailable  # noqa: E402
 from bot.models import Answer, SourceProfile  # noqa: E402
 from bot.settings import ROOT, Settings, get_settings  # noqa: E402
-from bot.store.batcher import Overloaded  # noqa: E402
 from bot.web.docs import api_docs_html  # noqa: E402
 from bot.web.gradio_guard import GradioGuardMiddleware, bound_sessions  # noqa: E402
 from bot.web.health import Health, check_health, check_ready  # noqa: E402
@@ -36,6 +34,7 @@ from bot.web.http import (  # noqa: E402
     BodyLimitMiddleware,
     HostMiddleware,
     SecurityHeadersMiddleware,
+    answer_or_error,
     error_json,
     error_responses,
     origin_of,
@@ -171,28 +170,9 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
     def ask(body: AskRequest, request: Request) -> Answer:
         """The Answer JSON of the contract. Refusals and rejected input are answers too (HTTP 200)."""
         history = [t.model_dump() for t in body.history]
-        try:
-            return service.ask(body.question, history=history, id=body.id, client=client_key(request.scope))
-        except Overloaded as exc:
-            return error_json(
-                503,
-                "overloaded",
-                "The server is busy. Please try again in a moment.",
-                headers={"Retry-After": str(exc.retry_after)},
-            )
-        except IndexUnavailable:
-            log.warning("ask: vector store unavailable")
-            return error_json(
-                503,
-                "index_unavailable",
-                "The search index is unavailable right now. Please try again in a moment.",
-                headers={"Retry-After": "5"},
-            )
-        except Exception:
-            log.exception("ask failed")
-            return error_json(
-                500, "internal_error", "The question could not be answered. Please try again later."
-            )
+        return answer_or_error(
+            lambda: service.ask(body.question, history=history, id=body.id, client=client_key(request.scope))
+        )
 
     @app.get(
         "/api/health",

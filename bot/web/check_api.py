@@ -12,10 +12,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from bot.check import check
-from bot.errors import IndexUnavailable
 from bot.models import Answer
-from bot.store.batcher import Overloaded, as_client, yielding
-from bot.web.http import error_json
+from bot.web.http import answer_or_error
 from bot.web.security import client_key
 
 log = logging.getLogger(__name__)
@@ -52,20 +50,9 @@ def check_claim(body: CheckRequest, request: Request) -> Answer:
     nuance or ne dit rien, with the verbatim quote that shows it. No verdict of the bot's own.
     Refusals and rejected input are answers too (HTTP 200)."""
     service = request.app.state.service
-    try:
-        with as_client(client_key(request.scope)), yielding(service._ask_lock):
-            return check(service.bot, body.claim, id=body.id)
-    except Overloaded as exc:
-        return error_json(
-            503,
-            "overloaded",
-            "The server is busy. Please try again in a moment.",
-            headers={"Retry-After": str(exc.retry_after)},
-        )
-    except IndexUnavailable:
-        return error_json(
-            503,
-            "index_unavailable",
-            "The search index is unavailable right now. Please try again in a moment.",
-            headers={"Retry-After": "5"},
-        )
+    return answer_or_error(
+        lambda: service.run(
+            lambda bot: check(bot, body.claim, id=body.id), body.claim, client_key(request.scope)
+        ),
+        "check",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -9,12 +10,45 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.web.security import read_body
+
+log = logging.getLogger(__name__)
+
 ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::\d{1,5})?$")
 
 
 def error_json(status: int, code: str, message: str, headers: dict | None = None, **extra) -> JSONResponse:
     """The one error shape of the API: {"error": code, "message": text, ...}."""
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status, headers=headers)
+
+
+def answer_or_error(call, what: str = "ask"):
+    """Run one answering call; a full queue or a lost index is a 503 with Retry-After, a bug a clean 500."""
+    from bot.errors import IndexUnavailable
+    from bot.store.batcher import Overloaded
+
+    try:
+        return call()
+    except Overloaded as exc:
+        return error_json(
+            503,
+            "overloaded",
+            "The server is busy. Please try again in a moment.",
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    except IndexUnavailable:
+        log.warning("%s: vector store unavailable", what)
+        return error_json(
+            503,
+            "index_unavailable",
+            "The search index is unavailable right now. Please try again in a moment.",
+            headers={"Retry-After": "5"},
+        )
+    except Exception:  # a surface boundary: logged, answered cleanly
+        log.exception("%s failed", what)
+        return error_json(
+            500, "internal_error", "The question could not be answered. Please try again later."
+        )
 
 
 def clean_origins(origins: list[str]) -> list[str]:
@@ -102,30 +136,10 @@ class BodyLimitMiddleware:
                         return
                 except ValueError:
                     pass
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
+        body, replay = await read_body(receive, self.max_bytes)
+        if body is None:
+            await self._too_large(scope, receive, send)
+            return
         await self.app(scope, replay, send)
 
 

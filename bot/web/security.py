@@ -191,14 +191,19 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
 
-async def read_body(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a `receive` that replays it (the body limit runs before this)."""
+async def read_body(receive: Receive, max_bytes: int | None = None) -> tuple[bytes | None, Receive]:
+    """The whole request body, and a `receive` that replays it; None when it grows past `max_bytes`."""
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            return None, receive
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)

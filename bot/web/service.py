@@ -83,19 +83,23 @@ class ChatService:
     def documents(self) -> Mapping[str, str]:
         return self.bot.kb.documents
 
-    def ask(
-        self, question: str, history: list[dict] | None = None, id: str | None = None, client: str = "local"
-    ) -> Answer:
-        """Raises `Overloaded` (503) when the embedding queue is full; interleaved with other clients."""
+    def run(self, fn: Callable[[Any], Any], text: Any, client: str = "local") -> Any:
+        """One answering request: admitted by its text's cost (`Overloaded`, a 503, when the embedding
+        queue is full), clients interleaved at the embedding worker, one bot call at a time."""
         bot = self.bot
         b = self.batcher
-        if b is not None and isinstance(question, str) and b.queued_tokens:
-            cost = b.cost(question[:4000])
+        if b is not None and isinstance(text, str) and b.queued_tokens:
+            cost = b.cost(text[:4000])
             if b.queued_tokens + cost > b.queue_tokens:
                 b.stats["rejected"] += 1
                 raise Overloaded(b.retry_after())
         with as_client(client), yielding(self._ask_lock):
-            answer = bot.ask(question, history=history or None, id=id)
+            return fn(bot)
+
+    def ask(
+        self, question: str, history: list[dict] | None = None, id: str | None = None, client: str = "local"
+    ) -> Answer:
+        answer = self.run(lambda bot: bot.ask(question, history=history or None, id=id), question, client)
         for hook in self.on_answer:
             try:
                 hook(answer)
