@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from bot.check import check
-from bot.check.label import _legal, _quantity, claim_direction
+from bot.check.label import _legal, _quantity, claim_direction, gate, thresholds
 from bot.check.split import quantity_parts
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
 from bot.settings import get_settings
 from bot.web.app import create_app
 from bot.web.service import ChatService
+from eval.claims import load
 
 
 def _norm(t: str) -> str:
@@ -83,3 +86,43 @@ def test_api_check_end_to_end(bot):
         assert c.post("/api/check", content=b"{").status_code in (400, 422)
         ops = c.get("/openapi.json").json()["paths"]["/api/check"]["post"]
         assert ops["operationId"] == "check_claim"
+
+
+def test_english_quantities_are_parts():
+    by = {
+        p.aspect: p
+        for p in quantity_parts("A session costs €500 and results show within three to six months")
+    }
+    assert by["prix"].interval == (500.0, 500.0)
+    assert by["delai_resultats"].interval == (90.0, 180.0)
+    assert {p.aspect for p in quantity_parts("One session costs €700")} == {"prix"}  # "one": an article
+
+
+def test_a_source_below_the_fitted_cut_says_nothing(bot):
+    """The gate on real relevance-model probabilities: an off-topic claim leaves every source silent."""
+    from bot.check import read
+
+    th = thresholds()
+    _, parts, raw, speak = read(bot, "Les exosomes rendent les voitures électriques plus rapides", "fr")
+    on = read(
+        bot, "Les exosomes d'origine humaine sont interdits en cosmétique dans l'Union européenne", "fr"
+    )[3]
+    assert max(p for p, _ in on.values()) >= th["speaks"]
+    gated = [gate(lab, speak, th, p.kind) for p, lab in zip(parts, raw, strict=True)]
+    assert all(x.label == "ne dit rien" for lab in gated for x in lab.values())
+    assert all(p < th["speaks"] for p, _ in speak.values())
+
+
+def test_training_and_blind_claims_share_no_near_duplicate():
+    from tests.test_eval_train import NEAR, _bag, _jaccard
+
+    root = Path(__file__).resolve().parent.parent / "eval"
+    train = [(c["id"], _bag(c["claim"])) for c in load(root / "claims_train.jsonl")]
+    clashes = [
+        (tid, c["id"])
+        for c in load(root / "claims.jsonl")
+        if len(eb := _bag(c["claim"])) >= 2
+        for tid, tb in train
+        if _jaccard(tb, eb) >= NEAR
+    ]
+    assert len(train) >= 70 and clashes == []

@@ -162,7 +162,11 @@ class Bot:
         hits = self.retriever.search(qvec, lexicon.expand(tokens), s.retrieval_mode, s.top_k)
         about = f"{prev} {q}" if follow else q
         # the scorer also tells the disagreement detector what the question is about, whatever the selector
-        scored = self.scorer.score(about, qvec, tokens, lang, hits) if self.scorer.model else None
+        scored = (
+            self.scorer.score(about, qvec, tokens, lang, hits)
+            if self.scorer.model or s.selector == "model"
+            else None
+        )
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
         return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings)
 

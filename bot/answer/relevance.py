@@ -29,7 +29,7 @@ from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.vocab import GENERIC
 from bot.lang import data
-from bot.lang.text import content_tokens, fold
+from bot.lang.text import content_tokens, detect_language, fold
 from bot.store.kb import KB
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +65,7 @@ FEATURES = (
     "domain",  # the question uses a word of the documents' domain (skin, hair, exosomes...)
     "named_source",  # the question names a source (« selon l'Inserm ») and the sentence is from it
     "other_source",  # the question names a source and the sentence is from another one
+    "s_english",  # the sentence is in English (the journal's tables): a French reader's question rarely wants it
 )
 
 
@@ -109,6 +110,7 @@ class Scorer:
         self.kb = kb
         self.model = model
         self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
+        self.english = [float(detect_language(s.text) == "en") for s in kb.sentences]
         self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
         self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
         self.source_patterns = {k: re.compile(v) for k, v in data.source_names().items()}
@@ -235,6 +237,7 @@ class Scorer:
                 float(q.domain),
                 float(bool(q.named) and s.source_id in q.named),
                 float(bool(q.named) and s.source_id not in q.named),
+                self.english[i],
             )
         return X
 

@@ -16,8 +16,8 @@ from bot import disagree
 from bot.answer import guard, scope
 from bot.answer.pipeline import _clean_id, _ms
 from bot.check.compose import compose
-from bot.check.label import SILENT, label_part
-from bot.check.split import Part, split
+from bot.check.label import NUANCE, SILENT, Label, gate, label_part, speaks, thresholds
+from bot.check.split import GENERAL, Part, split
 from bot.lang.text import detect_language
 from bot.models import Answer
 from bot.render.messages import message
@@ -42,18 +42,43 @@ def check(bot, text: Any, id: Any = None) -> Answer:
         return guard.rejected(qid, checked.display, message("internal", lang), lang, t0)
 
 
-def _check(bot, qid, display, q, lang, t0) -> Answer:
+def read(bot, q: str, lang: str):
+    """Everything the labels are decided from, before any threshold: the gate's inputs and each part's reading."""
     u = bot._understand(q, lang, None)
-    timings = u.timings
-    t = time.perf_counter()
     parts = split(bot, q, u.qvec)
     rel = disagree.relevance(bot.kb, bot._dx, q, u.qvec)
-    labelled = [label_part(bot, p, q, rel) for p in parts]
-    kept = [
-        (p, lab)
-        for p, lab in zip(parts, labelled, strict=True)
-        if any(x.label != SILENT for x in lab.values())
+    raw = [label_part(bot, p, q, rel) for p in parts]
+    return u, parts, raw, speaks(bot.kb, u.scored)
+
+
+def decide(kb, q: str, parts: list[Part], raw: list[dict[str, Label]], speak, th) -> list[tuple[Part, dict]]:
+    """The parts at least one source speaks to, each with its gated labels.
+
+    A source that speaks to the claim (its best sentence passes the gate) but to none of the
+    parts the splitter found gets "nuance" with that sentence, on a part of the claim as a whole,
+    when `thresholds.fallback` is set: the claim is more specific than the stance aspects.
+    """
+    gated = [gate(lab, speak, th, p.kind) for p, lab in zip(parts, raw, strict=True)]
+    if th.get("fallback"):
+        said = {sid for lab in gated for sid, x in lab.items() if x.label != SILENT}
+        extra = {
+            sid: Label(NUANCE, row, None, p)
+            for sid, (p, row) in speak.items()
+            if sid not in said and p >= th["fallback"]
+        }
+        if extra:
+            general = {sid: extra.get(sid, Label(SILENT)) for sid in kb.sources}
+            parts, gated = [*parts, Part(GENERAL, q, "general")], [*gated, general]
+    return [
+        (p, lab) for p, lab in zip(parts, gated, strict=True) if any(x.label != SILENT for x in lab.values())
     ]
+
+
+def _check(bot, qid, display, q, lang, t0) -> Answer:
+    t = time.perf_counter()
+    u, parts, raw, speak = read(bot, q, lang)
+    timings = u.timings
+    kept = decide(bot.kb, q, parts, raw, speak, thresholds())
     timings["check"] = _ms(t)
     if not kept:
         on_topic = scope.in_domain(q) or scope.needs_referral(q) or bool(parts)

@@ -17,6 +17,8 @@ ORDER = ("soutient", "contredit", "nuance", "ne dit rien")
 
 def topic(part: Part, lang: str) -> str:
     k = 1 if lang == "en" else 0
+    if part.kind == "general":
+        return cues()["general_topic"]["en" if lang == "en" else "fr"]
     if part.aspect in detect.MEASURE_TOPIC:
         return detect.MEASURE_TOPIC[part.aspect][3 if lang == "en" else 2]
     if part.aspect in detect.ABOUT:

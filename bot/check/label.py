@@ -2,11 +2,12 @@
 
 The direction of a source's sentences comes from the stance reader the
 disagreement detector uses (`bot.disagree.stance`), read against the claim's
-own direction on the same aspect; a quantity is compared as a range. A source
-"ne dit rien" when none of its sentences on the part is close enough to the
-claim: within `ND_MARGIN` of the best sentence of any source, and above
-`ND_FLOOR`. Both are set a priori at the detector's own scale (no training split yet);
-never tune them on eval/claims.jsonl, the blind set.
+own direction on the same aspect; a quantity is compared as a range. Whether a
+source speaks to the claim at all is decided first, by one number: the best
+probability the relevance model (`bot.answer.relevance`) gives to one of its
+sentences for the claim, against `thresholds.speaks` of bot/lang/check.yaml,
+chosen by 5-fold cross-validation on eval/claims_train.jsonl (`python -m
+eval.claims_train`); never tune on eval/claims.jsonl, the blind set.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from bot.check.split import Part, cues
 from bot.disagree import stance as st
 from bot.lang.text import fold
 
-ND_MARGIN = 0.08  # a source's best sentence on the part may be this far below the best of all sources
-ND_FLOOR = 0.30  # ... and never below this relevance to the claim
 SOURCE_TAU = disagree.detect.SOURCE_TAU  # softness of the vote over a source's closest sentences
 SUPPORT, CONTRA, NUANCE, SILENT = "soutient", "contredit", "nuance", "ne dit rien"
 
@@ -34,6 +33,43 @@ class Label:
     row: int | None = None  # kb.sentences row of the quote
     value: str | None = None  # the source's value, for a quantity
     rel: float = 0.0
+
+
+def thresholds() -> dict[str, float]:
+    """The fitted cuts of bot/lang/check.yaml (`thresholds`)."""
+    return cues()["thresholds"]
+
+
+def speaks(kb, scored) -> dict[str, tuple[float, int]]:
+    """Each source's best sentence for the claim by the relevance model: (probability, kb.sentences row)."""
+    out: dict[str, tuple[float, int]] = {}
+    if scored is None:
+        return out
+    for i, p in zip(scored.cands, scored.p.tolist(), strict=True):
+        sid = kb.sentences[i].source_id
+        if p > out.get(sid, (-1.0, -1))[0]:
+            out[sid] = (float(p), i)
+    return out
+
+
+def gate(
+    labels: dict[str, Label], speak: dict[str, tuple[float, int]], th: dict[str, float], kind: str
+) -> dict:
+    """ "ne dit rien" for a source whose best sentence is below `speaks`; a weak "contredit" becomes "nuance".
+
+    Only a stance reading's "contredit" is demoted: a value outside the source's range, or an origin
+    the source says is forbidden, contradicts the claim whatever the wording.
+    """
+    out = {}
+    for sid, lab in labels.items():
+        p = speak.get(sid, (0.0, -1))[0]
+        if p < th["speaks"]:
+            out[sid] = Label(SILENT)
+        elif lab.label == CONTRA and kind == "stance" and p < th["contredit"]:
+            out[sid] = Label(NUANCE, lab.row, lab.value, lab.rel)
+        else:
+            out[sid] = lab
+    return out
 
 
 def claim_direction(text: str, a: st.Aspect) -> float:
@@ -65,12 +101,9 @@ def label_part(bot, part: Part, claim: str, rel: np.ndarray) -> dict[str, Label]
     out = {sid: Label(SILENT) for sid in kb.sources}
     if not items:
         return out
-    best = max(float(rel[i]) for i, _ in items)
-    cut = max(best - ND_MARGIN, ND_FLOOR)
     by: dict[str, list[tuple[float, int, object]]] = {}
     for i, x in items:
-        if rel[i] >= cut:
-            by.setdefault(kb.sentences[i].source_id, []).append((float(rel[i]), i, x))
+        by.setdefault(kb.sentences[i].source_id, []).append((float(rel[i]), i, x))
     for sid, cands in by.items():
         cands.sort(key=lambda c: -c[0])
         if part.kind == "quantity":

@@ -20,10 +20,31 @@ from bot.disagree import stance as st
 from bot.lang.text import fold
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "lang" / "check.yaml"
+GENERAL = "general"  # the part for the claim as a whole, when no aspect of it is one a source speaks to
 MAX_ASPECTS = 2  # stance aspects checked per claim: the ones it is most about
 _TIME_DAYS = {"jour": 1, "semaine": 7, "mois": 30, "an": 365}
 _UNIT_MEASURE = {"nm": "taille", "eur": "prix", "seance": "seances", "degc": "temperature"}
 _BOOSTER = re.compile(r"\b(rappel|entretien|booster|maintenance)\b", re.I)
+# English quantities, rewritten into the French the document parser reads ("3 months" -> "3 mois")
+_EN_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"), 1
+    )
+}
+# "one" only opening a range: "one session costs" is an article, not a count
+_EN_NUM = re.compile(r"\b(one(?=\s+(?:to|or)\s)|" + "|".join(list(_EN_NUMBERS)[1:]) + r")\b", re.I)
+_EN_WORDS = re.compile(r"\b(?:sessions?|months?|weeks?|years?|days?|euros?)\b|€\s?\d", re.I)
+_EN_UNITS = (
+    (re.compile(r"€\s?(\d[\d,.]*)"), r"\1 €"),
+    (re.compile(r"(\d)\s*(?:to|-|or)\s*(\d)", re.I), r"\1 à \2"),
+    (re.compile(r"\b(\d+)\s*(?:euros?|eur)\b", re.I), r"\1 €"),
+    (re.compile(r"\b(?:treatment\s+)?sessions?\b", re.I), "séances"),
+    (re.compile(r"\bmonths?\b", re.I), "mois"),
+    (re.compile(r"\bweeks?\b", re.I), "semaines"),
+    (re.compile(r"\byears?\b", re.I), "ans"),
+    (re.compile(r"\bdays?\b", re.I), "jours"),
+)
 
 
 @cache
@@ -34,9 +55,9 @@ def cues() -> dict:
 
 @dataclass
 class Part:
-    aspect: str  # a stance aspect, "statut_legal", or a measure of `quantities.MEASURES`
+    aspect: str  # a stance aspect, "statut_legal", a measure of `quantities.MEASURES`, or GENERAL
     text: str  # the words of the claim this part is about
-    kind: str  # "stance" | "legal" | "quantity"
+    kind: str  # "stance" | "legal" | "quantity" | "general"
     interval: tuple[float, float] | None = None  # a quantity's range, in the parser's canonical unit
     value: str | None = None  # the quantity as the claim states it
 
@@ -46,9 +67,18 @@ def clauses(claim: str) -> list[str]:
     return parts or [claim]
 
 
+def english_quantities(text: str) -> str:
+    """ "12 sessions", "three to six months", "€500" in the French the quantity parser reads."""
+    t = _EN_NUM.sub(lambda m: str(_EN_NUMBERS[m.group(1).lower()]), text)
+    for pat, rep in _EN_UNITS:
+        t = pat.sub(rep, t)
+    return t
+
+
 def quantity_parts(claim: str) -> list[Part]:
-    """Each measure the claim states once: "3 mois", "500 €", "50 à 150 nm"."""
+    """Each measure the claim states once: "3 mois", "500 €", "50 à 150 nm", "3 months", "€500"."""
     out: dict[str, Part] = {}
+    claim = english_quantities(claim) if _EN_WORDS.search(claim) else claim
     for m in qty.mentions(claim):
         if m.unit in _TIME_DAYS:
             measure = "rappel" if _BOOSTER.search(claim) else "delai_resultats"
