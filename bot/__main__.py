@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import time
 
 from bot import load_bot
-from bot.errors import BotError
+from bot.errors import BotError, ConfigError
 from bot.settings import get_settings
 
 
@@ -32,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give a question or --file")
     try:
         return _run(args)
-    except BotError as exc:  # no corpus, no index, a bad evidence map: say which, without a stack trace
-        print(f"exobot: {exc}", file=sys.stderr)
+    except BotError as exc:  # no corpus, no index, a bad evidence map or setting: one line, no stack trace
+        print(f"exobot: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
 
 
@@ -86,6 +87,37 @@ def _index(force: bool) -> int:
     return 0
 
 
+def serving_settings():
+    """The settings, refused before the slow start (model, index) if the app would refuse them later.
+
+    Raises ConfigError, one line naming the setting: a bad value (BOT_PORT=abc), an unreadable
+    BOT_BRAND_COLOR, '*' in BOT_ALLOWED_ORIGINS, BOT_TRUST_PROXY without BOT_TRUSTED_PROXIES.
+    """
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from bot.web.app import check_serving_settings
+    from bot.web.brand import checked_brand_color
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        bad = "; ".join(
+            f"BOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+        raise ConfigError(bad) from None
+    except SettingsError as exc:  # a list setting that is not JSON (BOT_ALLOWED_ORIGINS=https://...)
+        m = re.search(r'field "(\w+)"', str(exc))
+        name = f"BOT_{m.group(1).upper()}" if m else "a setting"
+        raise ConfigError(
+            f"{name} cannot be read: a list setting is JSON, e.g. {name}='[\"https://pharmacie.example\"]'."
+        ) from None
+    check_serving_settings(settings)
+    checked_brand_color(settings)
+    return settings
+
+
 def serve() -> int:
     """Load the bot (building the index on the first run, with its progress), then serve the web app."""
     import uvicorn
@@ -93,8 +125,8 @@ def serve() -> int:
     from bot.web.app import create_app
     from bot.web.service import ChatService
 
+    settings = serving_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
     t0 = time.perf_counter()
     print("Chargement des documents et de l'index…", flush=True)
     bot = load_bot(settings)

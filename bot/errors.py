@@ -37,3 +37,10 @@ class EvidenceMapInvalid(BotError, ValueError):
 
 class LanguageDataError(BotError, ValueError):
     """A language data file is malformed (a bad regex, a missing field); names the file and the entry."""
+
+
+class ConfigError(BotError, ValueError):
+    """A setting the app refuses at start-up (an unreadable brand colour, '*' in BOT_ALLOWED_ORIGINS, ...).
+
+    The message says which setting and what to change: `exobot serve` prints it as one line, no traceback.
+    """

@@ -105,10 +105,11 @@ def session_flood(server, n: int = 1500) -> dict:
     idx = None
     with httpx.Client(base_url=server.url, timeout=30) as http:
         cfg = http.get("/config").json()
-        idx = next(d["id"] for d in cfg["dependencies"] if any(t[1] == "load" for t in d.get("targets", [])))
+        dep = next(d for d in cfg["dependencies"] if any(t[1] == "load" for t in d.get("targets", [])))
+        idx, blank = dep["id"], [None] * len(dep.get("inputs", []))  # as many inputs as the page sends
         codes: dict = {}
         for k in range(n):
-            body = {"data": [None], "fn_index": idx, "session_hash": f"flood{k}"}
+            body = {"data": blank, "fn_index": idx, "session_hash": f"flood{k}"}
             r = http.post(
                 "/gradio_api/run/predict",
                 json=body,

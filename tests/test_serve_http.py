@@ -39,7 +39,7 @@ def event(client, name, data, session="s1", prefix=""):
 
 def test_gradio_events_share_the_rate_limit_of_the_api(bot):
     with make(bot, rate_limit_per_minute=2, rate_limit_burst=2) as c:
-        codes = [event(c, "start_turn", [Q * 20, [], "fr"]).status_code for _ in range(3)]
+        codes = [event(c, "start_turn", [Q * 20, [], "fr", False]).status_code for _ in range(3)]
         assert codes[-1] == 429 and 500 not in codes  # a 1,000-character question costs 5 requests
         r = c.post("/api/ask", json={"question": Q})
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
@@ -75,7 +75,7 @@ def session_turns(client, session: str, prefix: str = "") -> list:
 def test_a_lone_surrogate_never_breaks_the_session(bot):
     with make(bot) as c:
         raw = (
-            '{"data": ["exosomes \\ud800 tol\\u00e9rance", null, "fr"], "fn_index": %d, "session_hash": "s"}'
+            '{"data": ["exosomes \\ud800 tol\\u00e9rance", null, "fr", false], "fn_index": %d, "session_hash": "s"}'
         )
         r = c.post(
             "/gradio_api/run/predict",
@@ -86,7 +86,7 @@ def test_a_lone_surrogate_never_breaks_the_session(bot):
         assert session_turns(c, "s")[-1]["question"] == "exosomes  tolérance"
         r = event(c, "finish_turn", [None, "fr"], session="s")
         assert r.status_code == 200 and session_turns(c, "s")[-1]["answer"]["status"]
-        assert event(c, "start_turn", [Q, None, "fr"], session="s").status_code == 200
+        assert event(c, "start_turn", [Q, None, "fr", False], session="s").status_code == 200
         assert len(session_turns(c, "s")) == 2
 
 
@@ -97,10 +97,10 @@ def test_session_history_is_capped_in_turns_and_bytes(bot):
     assert cap_turns(turns[:1], 30, 10)[0]["question"] == "q0"  # the newest turn is always kept
     with make(bot, session_max_turns=3, session_capacity=5, session_ttl_seconds=60) as c:
         for i in range(6):
-            assert event(c, "start_turn", [f"question {i}", None, "fr"], session="cap").status_code == 200
+            assert event(c, "start_turn", [f"question {i}", None, "fr", False], session="cap").status_code == 200
         assert [t["question"] for t in session_turns(c, "cap")] == ["question 3", "question 4", "question 5"]
         for i in range(8):  # a flood of sessions: only the newest 5 are kept
-            event(c, "start_turn", [Q, None, "fr"], session=f"flood{i}")
+            event(c, "start_turn", [Q, None, "fr", False], session=f"flood{i}")
         demo = c.app.state.demos[""]
         assert len(demo.state_holder.session_data) <= 5 and "flood7" in demo.state_holder.session_data
 

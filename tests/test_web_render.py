@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape as esc_html
 from html.parser import HTMLParser
 
 import pytest
@@ -373,3 +374,27 @@ def test_readable_brand_colours_pass_and_reach_every_accent_variable(color):
     assert contrast(color, "#fff") >= 4.5
     css = brand_css(Settings(brand_color=color))
     assert f"--brand: {color}" in css and f"--button-primary-background-fill: {color}" in css
+
+
+def test_claim_check_rows_are_an_escaped_table_with_labels_badges_and_marked_quotes():
+    from bot.models import Check, CheckRow
+
+    rows = [CheckRow(source_id="inserm", label="contredit", passage_id="inserm#1", quote=P_I), CheckRow(
+        source_id="clinique", label="ne dit rien", sells_treatment=True)]  # fmt: skip
+    head, line = "Sur <b>l'efficacité</b> : l'Inserm le contredit.", "L'Inserm — contredit :"
+    ans = answered().model_copy(update={"disagreements": [], "checks": [Check(aspect="efficacite",
+        part="<img src=x>", topic="l'efficacité", rows=rows)], "statements": [Statement(kind="framing",
+        text="Ce que dit chaque source :"), Statement(kind="framing", text=head), Statement(kind="framing",
+        text=line), Statement(kind="quote", text=P_I, citations=["inserm#1"])]})  # fmt: skip
+    html = render_answer(ans, 0, SOURCES, {}, "en")
+    assert set(parse(html).tags) <= SAFE_TAGS | {"table", "caption", "thead", "tbody", "tr", "th", "td"}
+    assert "&lt;img src=x&gt;" in html and esc_html(head) in html and esc_html(line) not in html
+    table = html[html.index("<table") :]
+    ins, cli = table.split('data-source="inserm"')[1], table.split('data-source="clinique"')[1]
+    assert (
+        'data-label="contredit">contradicts<' in ins
+        and f'lang="fr" data-passage="inserm#1">{esc_html(P_I)}</q>' in ins
+    )
+    assert 'data-target="t0-c1"' in ins.split("</tr>")[0] and "<q" not in cli.split("</tr>")[0]
+    assert 'data-label="ne dit rien">says nothing<' in cli and "interest-sells" in cli and "Sells it" in cli
+    assert table.count("<tr") == 3 and 'scope="row"' in ins.split("</tr>")[0]

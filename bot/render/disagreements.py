@@ -18,6 +18,7 @@ from bot.models import Disagreement, Passage, Position, SourceProfile
 from bot.render.context import esc, find_spans, in_document_html, marked
 from bot.render.html import ICONS, badge, source_name
 from bot.render.messages import message
+from bot.render.page_brand import PageBrand, as_brand, brand_link_html, brand_style
 
 PAGE_PATH = "/disagreements"
 STYLESHEETS = ("/chat-static/chat.css", "/chat-static/disagreements.css")
@@ -114,18 +115,18 @@ def see_all_html(d: Disagreement, lang: str) -> str:
 # --- the page shell -------------------------------------------------------------------------------
 
 
-def _shell(title: str, body: str, lang: str, brand: str, other_href: str) -> str:
-    css = "".join(f'<link rel="stylesheet" href="{esc(h)}">' for h in STYLESHEETS)
+def _shell(title: str, body: str, lang: str, brand: str | PageBrand, other_href: str) -> str:
+    """The page around `body`, in the pharmacy's look: its colour, logo, title and name (as the chat)."""
+    look = as_brand(brand)
+    css = "".join(f'<link rel="stylesheet" href="{esc(h)}">' for h in STYLESHEETS) + brand_style(look)
     chat = "/?lang=en" if lang == "en" else "/"
     other = "fr" if lang == "en" else "en"
     return (
         f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)} — {esc(brand)}</title>{css}</head>"
+        f"<title>{esc(title)} — {esc(look.title)}</title>{css}</head>"
         f'<body class="dmap-body"><div class="dmap-page">'
-        f'<header class="dmap-top"><a class="dmap-brand" href="{esc(chat)}">'
-        f'<img class="brand-logo" src="/chat-static/logo.svg" alt="" width="32" height="32">'
-        f"<span>{esc(brand)}</span></a>"
+        f'<header class="dmap-top">{brand_link_html(look, lang, chat, "dmap-brand")}'
         f'<a class="dmap-lang" href="{esc(other_href)}" hreflang="{other}" lang="{other}">'
         f"{esc(message('other_lang', lang))}</a></header>"
         f'<main class="chat dmap" lang="{esc(lang)}">{body}</main>'
@@ -187,7 +188,11 @@ def _group_html(title: str, intro: str, items: list[MapItem], sources, lang: str
 
 
 def render_map_page(
-    items: list[MapItem], sources: Mapping[str, SourceProfile], lang: str, brand: str, error: bool = False
+    items: list[MapItem],
+    sources: Mapping[str, SourceProfile],
+    lang: str,
+    brand: str | PageBrand,
+    error: bool = False,
 ) -> str:
     """The whole map: between documents first, then the documents that contradict themselves."""
     title = message("map_title", lang)
@@ -228,7 +233,7 @@ def render_passage_page(
     quotes: list[str],
     sources: Mapping[str, SourceProfile],
     lang: str,
-    brand: str,
+    brand: str | PageBrand,
     entry: str | None = None,
 ) -> str:
     """The passage, its quoted sentences highlighted, and the passage inside its document (open)."""
@@ -264,7 +269,7 @@ def render_passage_page(
     return _shell(message("passage_title", lang, name=named), body, lang, brand, other)
 
 
-def render_not_found(lang: str, brand: str) -> str:
+def render_not_found(lang: str, brand: str | PageBrand) -> str:
     body = (
         f'<h1 class="dmap-title">{esc(message("passage_not_found", lang))}</h1>'
         f'<p><a href="{esc(page_href(lang))}">{esc(message("passage_back", lang))}</a></p>'

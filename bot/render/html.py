@@ -271,7 +271,13 @@ def render_answer(
     """One bot message: text with markers, disagreement block, refusal help, referral, sources."""
     marks = markers(answer)
     names = {c.passage_id: source_name(c.source_id, c.source_label, sources, lang) for c in answer.citations}
-    body = _statements_html(answer, turn, marks, names, lang, pharmacy) or _plain_html(answer.answer_markdown)
+    if answer.checks:  # a checked claim: its rows as tables (that module draws on this one)
+        from bot.render.check_html import check_body_html
+
+        body = check_body_html(answer, turn, marks, sources, lang, pharmacy)
+    else:
+        body = _statements_html(answer, turn, marks, names, lang, pharmacy)
+        body = body or _plain_html(answer.answer_markdown)
     parts: list[str] = []
     examples = chips(answer.suggestions or messages("examples", lang)[:3], lang)
     if answer.status == "rejected_input":

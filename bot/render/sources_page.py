@@ -13,6 +13,7 @@ from bot.models import SourceProfile
 from bot.render.context import doc_text_html, esc
 from bot.render.html import ICONS, badge, format_date, source_name
 from bot.render.messages import message
+from bot.render.page_brand import PageBrand, as_brand, brand_link_html, brand_style
 
 STYLESHEETS = ("/chat-static/chat.css", "/chat-static/sources.css")
 
@@ -67,11 +68,14 @@ def render_sources_page(
     documents: Mapping[str, str],
     raws: Mapping[str, str],
     lang: str,
-    brand: str,
-    color: str,
+    brand: str | PageBrand,
+    color: str | None = None,
 ) -> str:
-    """The whole page: a contents list, then one card per document."""
-    css = "".join(f'<link rel="stylesheet" href="{esc(h)}">' for h in STYLESHEETS)
+    """The whole page: a contents list, then one card per document, in the pharmacy's look."""
+    look = as_brand(brand)
+    if color:  # the older call: a bare title and the colour
+        look = PageBrand(look.title, color, look.logo, look.offered_by)
+    css = "".join(f'<link rel="stylesheet" href="{esc(h)}">' for h in STYLESHEETS) + brand_style(look)
     chat = "/?lang=en" if lang == "en" else "/"
     other = "fr" if lang == "en" else "en"
     other_href = "/sources" if lang == "en" else "/sources?lang=en"
@@ -84,12 +88,9 @@ def render_sources_page(
     return (
         f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)} — {esc(brand)}</title>{css}"
-        f"<style>:root {{ --brand: {esc(color)}; }}</style></head>"
+        f"<title>{esc(title)} — {esc(look.title)}</title>{css}</head>"
         f'<body class="src-body"><div class="src-page">'
-        f'<header class="src-top"><a class="src-brand" href="{esc(chat)}">'
-        f'<img class="brand-logo" src="/chat-static/logo.svg" alt="" width="32" height="32">'
-        f"<span>{esc(brand)}</span></a>"
+        f'<header class="src-top">{brand_link_html(look, lang, chat, "src-brand")}'
         f'<a class="src-lang" href="{esc(other_href)}" hreflang="{other}" lang="{other}">'
         f"{esc(message('other_lang', lang))}</a></header>"
         f'<main class="chat src-main" lang="{esc(lang)}"><h1>{esc(title)}</h1>'

@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, StrictStr  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
+from bot.errors import ConfigError  # noqa: E402
 from bot.models import Answer, SourceProfile  # noqa: E402
 from bot.settings import ROOT, Settings, get_settings  # noqa: E402
 from bot.web.docs import api_docs_html  # noqa: E402
@@ -324,12 +325,12 @@ def create_app(settings: Settings | None = None, service: ChatService | None = N
 def check_serving_settings(settings: Settings) -> None:
     """Refuse, at start-up, settings that would open the app more than they say."""
     if any(o.strip() == "*" for o in settings.allowed_origins):
-        raise ValueError(
+        raise ConfigError(
             "BOT_ALLOWED_ORIGINS must list the pharmacy sites, not '*': '*' would let every site "
             "embed the chat and call the API."
         )
     if settings.trust_proxy and not settings.trusted_proxies:
-        raise ValueError(
+        raise ConfigError(
             "BOT_TRUST_PROXY=true needs BOT_TRUSTED_PROXIES, the addresses of your own proxies: "
             "X-Forwarded-For is read only from them."
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.errors import ConfigError
 from bot.settings import Settings
 
 DEFAULT_COLOR = "#0f766e"
@@ -34,10 +35,10 @@ def checked_brand_color(settings: Settings) -> str:
     """BOT_BRAND_COLOR if it is a hex colour readable with white (text on it, and it on white)."""
     color = (settings.brand_color or "").strip() or DEFAULT_COLOR
     if not re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", color):
-        raise ValueError(f"BOT_BRAND_COLOR={color!r} is not a CSS hex colour such as {DEFAULT_COLOR}.")
+        raise ConfigError(f"BOT_BRAND_COLOR={color!r} is not a CSS hex colour such as {DEFAULT_COLOR}.")
     ratio = contrast(color, "#ffffff")
     if ratio < MIN_CONTRAST:
-        raise ValueError(
+        raise ConfigError(
             f"BOT_BRAND_COLOR={color} is too light: white text on it (citation numbers, buttons) and "
             f"links in it on white have a contrast of {ratio:.2f}:1, below the {MIN_CONTRAST}:1 that WCAG AA "
             f"requires. Choose a darker shade (the default is {DEFAULT_COLOR})."

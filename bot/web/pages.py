@@ -10,12 +10,13 @@ built from the URL.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
 
 from bot.disagree import validate_claims
@@ -29,10 +30,11 @@ from bot.render.disagreements import (
     render_passage_page,
 )
 from bot.render.messages import lang_of
+from bot.render.page_brand import HEX_RE, PageBrand
 from bot.render.sources_page import render_sources_page
-from bot.web.brand import checked_brand_color
+from bot.web.brand import checked_brand_color, pharmacy
 from bot.web.http import error_json
-from bot.web.ui import page_title
+from bot.web.ui import logo_url, page_title
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,16 @@ def _items(request: Request, lang: str) -> list[MapItem]:
     return map_items(_claims(request), request.app.state.service.sources, lang)
 
 
-def _brand(request: Request) -> str:
-    return request.app.state.settings.brand_title
+def _brand(request: Request, lang: str) -> PageBrand:
+    """The chat's header on every page: title in the reader's language, colour, logo, pharmacy."""
+    settings = request.app.state.settings
+    ph = pharmacy(settings)
+    return PageBrand(
+        title=page_title(settings, lang),
+        color=checked_brand_color(settings),
+        logo=logo_url(settings),
+        offered_by=ph["name"] if ph else None,
+    )
 
 
 @router.get("/disagreements", include_in_schema=False)
@@ -78,9 +88,11 @@ def disagreements_page(request: Request, lang: str | None = None) -> HTMLRespons
         items = _items(request, lang)
     except (EvidenceMapInvalid, IndexUnavailable, OSError):
         log.exception("disagreements page: evidence map unavailable")
-        html = render_map_page([], {}, lang, _brand(request), error=True)
+        html = render_map_page([], {}, lang, _brand(request, lang), error=True)
         return HTMLResponse(html, status_code=503, headers={"Retry-After": "5"})
-    return HTMLResponse(render_map_page(items, request.app.state.service.sources, lang, _brand(request)))
+    return HTMLResponse(
+        render_map_page(items, request.app.state.service.sources, lang, _brand(request, lang))
+    )
 
 
 @router.get("/passages/{passage_id:path}", include_in_schema=False)
@@ -90,7 +102,7 @@ def passage_page(request: Request, passage_id: str, lang: str | None = None, ent
     kb = request.app.state.service.bot.kb
     passage = kb.passages.get(passage_id) if len(passage_id) <= MAX_ID_CHARS else None
     if passage is None:
-        return HTMLResponse(render_not_found(lang, _brand(request)), status_code=404)
+        return HTMLResponse(render_not_found(lang, _brand(request, lang)), status_code=404)
     try:
         claims = _claims(request)
     except (EvidenceMapInvalid, OSError):
@@ -105,7 +117,7 @@ def passage_page(request: Request, passage_id: str, lang: str | None = None, ent
         quotes,
         request.app.state.service.sources,
         lang,
-        _brand(request),
+        _brand(request, lang),
         entry if any(c.id == entry for c in claims) else None,
     )
     return HTMLResponse(html)
@@ -184,21 +196,36 @@ def sources_page(request: Request, lang: str | None = None) -> HTMLResponse:
     """The five documents: profile, cleaned text (the one quoted) and raw original."""
     lang = lang_of(lang)
     service = request.app.state.service
-    settings = request.app.state.settings
     html = render_sources_page(
-        service.sources,
-        service.documents,
-        _raw_texts(request),
-        lang,
-        page_title(settings, lang),
-        checked_brand_color(settings),
+        service.sources, service.documents, _raw_texts(request), lang, _brand(request, lang)
     )
     return HTMLResponse(html)
 
 
+WIDGET_DEFAULT = re.compile(r"var brand = '#[0-9a-fA-F]{3,6}';")
+
+
+def widget_source(color: str) -> str:
+    """widget.js with `color` (a hex colour, checked again here) as the button's default colour."""
+    if not HEX_RE.fullmatch(color):
+        raise ValueError(f"not a hex colour: {color!r}")
+    text = WIDGET_JS.read_text(encoding="utf-8")
+    out, n = WIDGET_DEFAULT.subn(f"var brand = '{color}';", text, count=1)
+    if n != 1:  # the script was edited without its marker: the colour would silently stay teal
+        raise RuntimeError("widget.js has lost its `var brand = '#...';` line")
+    return out
+
+
 @router.get("/widget.js", include_in_schema=False)
-def widget_js() -> FileResponse:
-    """The floating chat button a pharmacy adds with one <script> line (see docs/embed.md)."""
-    return FileResponse(
-        WIDGET_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"}
-    )
+def widget_js(request: Request) -> Response:
+    """The floating chat button a pharmacy adds with one <script> line (see docs/embed.md).
+
+    Its colour defaults to the server's BOT_BRAND_COLOR, so the button and the chat it opens
+    match; a `data-color` on the script tag still overrides it.
+    """
+    state = request.app.state
+    color = checked_brand_color(state.settings)
+    cached = getattr(state, "widget_js", None)
+    if cached is None or cached[0] != color:
+        cached = state.widget_js = (color, widget_source(color))
+    return Response(cached[1], media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"})

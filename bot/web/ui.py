@@ -16,6 +16,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from bot.check import check  # noqa: E402
+from bot.check.split import cues  # noqa: E402
 from bot.render.html import ICONS, esc, render_transcript  # noqa: E402
 from bot.render.messages import lang_of, message  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -122,6 +124,15 @@ def map_link_html(lang: str, embed: bool) -> str:
     )
 
 
+def reads_as_claim(text: str) -> bool:
+    """A statement rather than a question, by the simple rule of `offer` in bot/lang/check.yaml."""
+    t = " ".join((text or "").split()).lower()
+    rule = cues()["offer"]
+    if "?" in t or len(t.split()) < rule["min_words"] or not re.search(rule["end"], t):
+        return False
+    return not (re.search(rule["question_start"], t) or re.search(rule["inversion"], t))
+
+
 def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> gr.Blocks:
     """The chat; `embed=True` is the compact variant meant for an iframe on a pharmacy's site."""
 
@@ -130,12 +141,19 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
             return render_transcript([], {}, {}, lang) + map_link_html(lang, embed)
         return render_transcript(turns, service.sources, service.documents, lang, pharmacy(settings))
 
-    def start_turn(question: str, turns: list[dict], lang: str):
+    def start_turn(question: str, turns: list[dict], lang: str, checking: bool):
         q = (question or "").strip()
         if not q:
-            return gr.update(), turns, gr.update()
-        turns = [*turns, {"question": q, "answer": None}]
-        return "", turns, render(turns, lang)
+            return gr.update(), turns, gr.update(), gr.update()
+        turns = [*turns, {"question": q, "answer": None, "mode": "check" if checking else "ask"}]
+        return "", turns, render(turns, lang), gr.update(visible=False)
+
+    def start_offer(turns: list[dict], lang: str):
+        """The offer under an answer: the same text again, as a claim to check."""
+        if not turns or turns[-1].get("answer") is None:
+            return turns, gr.update(), gr.update(visible=False)
+        turns = [*turns, {"question": turns[-1]["question"], "answer": None, "mode": "check"}]
+        return turns, render(turns, lang), gr.update(visible=False)
 
     def start_from_chip(turns: list[dict], lang: str, evt: gr.EventData):
         data = getattr(evt, "_data", None) or {}
@@ -147,40 +165,54 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
 
     def finish_turn(turns: list[dict], lang: str):
         if not turns or turns[-1].get("answer") is not None or turns[-1].get("error"):
-            return turns, gr.update()
+            return turns, gr.update(), gr.update()
         last = dict(turns[-1])
+        q, checking = last["question"], last.get("mode") == "check"
         try:
-            ans = service.ask(last["question"], history=history_of(turns[:-1]))
+            if checking:
+                ans = service.run(lambda bot: check(bot, q), q)
+            else:
+                ans = service.ask(q, history=history_of([t for t in turns[:-1] if t.get("mode") != "check"]))
             last["answer"] = ans.model_dump(mode="json")
         except Exception:  # the user sees a short message; the log keeps the details
             log.exception("answering failed")
             last["error"] = message("internal", lang)
         turns = [*turns[:-1], last]
-        return turns, render(turns, lang)
+        offer = not checking and not last.get("error") and reads_as_claim(q)
+        return turns, render(turns, lang), gr.update(visible=offer)
 
-    def apply_lang(lang: str, turns: list[dict]):
+    def composer(lang: str, checking: bool):
+        """The input and the send button say which mode they are in."""
+        key = "check_placeholder" if checking else "placeholder"
+        return (
+            gr.update(label=message("input_label", lang), placeholder=message(key, lang)),
+            gr.update(value=message("check_send" if checking else "send", lang)),
+        )
+
+    def apply_lang(lang: str, turns: list[dict], checking: bool = False):
         lang = lang_of(lang)
         return (
             lang,
             gr.update(value=message("other_lang", lang)),
             header_html(settings, lang, embed),
             render(turns, lang),
-            gr.update(label=message("input_label", lang), placeholder=message("placeholder", lang)),
-            gr.update(value=message("send", lang)),
+            *composer(lang, checking),
             note_html(lang),
             gr.update(value=message("clear", lang)),
             counter_html(settings, lang),
+            gr.update(label=message("check_switch", lang)),
+            gr.update(value=message("check_offer", lang)),
         )
 
     def clear(lang: str):
-        return [], render([], lang)
+        return [], render([], lang), gr.update(visible=False)
 
-    def toggle_lang(lang: str, turns: list[dict]):
-        return apply_lang("en" if lang_of(lang) == "fr" else "fr", turns)
+    def toggle_lang(lang: str, turns: list[dict], checking: bool):
+        return apply_lang("en" if lang_of(lang) == "fr" else "fr", turns, checking)
 
-    def on_load(turns: list[dict], request: gr.Request):
+    def on_load(turns: list[dict], checking: bool, request: gr.Request):
         wanted = lang_of(request.query_params.get("lang") if request else None)
-        return apply_lang(wanted, turns)
+        return apply_lang(wanted, turns, checking)
 
     lang0 = "fr"
     with gr.Blocks(title=page_title(settings, lang0), fill_width=embed) as demo:
@@ -198,6 +230,13 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
             js_on_load=TRANSCRIPT_JS,
         )
         with gr.Column(elem_classes="composer", elem_id="composer"):
+            with gr.Row(elem_classes="mode-row"):
+                checking = gr.Checkbox(
+                    value=False, label=message("check_switch", lang0), elem_id="check-mode", container=False
+                )
+                offer = gr.Button(
+                    message("check_offer", lang0), size="sm", visible=False, elem_id="check-offer", scale=0
+                )
             with gr.Row(elem_classes="input-row", equal_height=True):
                 question = gr.Textbox(
                     label=message("input_label", lang0),
@@ -220,12 +259,12 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
                     message("clear", lang0), size="sm", elem_id="new-chat", scale=0, min_width=120
                 )
 
-        ask_io = {"inputs": [turns, lang], "outputs": [turns, transcript]}
+        ask_io = {"inputs": [turns, lang], "outputs": [turns, transcript, offer]}
         for trigger in (question.submit, send.click):
             trigger(
                 start_turn,
-                [question, turns, lang],
-                [question, turns, transcript],
+                [question, turns, lang, checking],
+                [question, turns, transcript, offer],
                 api_visibility="private",
                 show_progress="hidden",
                 queue=False,
@@ -233,21 +272,40 @@ def build_ui(service: ChatService, settings: Settings, embed: bool = False) -> g
                 finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
             ).then(None, js=SCROLL_JS)
         transcript.click(
-            start_from_chip, **ask_io, api_visibility="private", show_progress="hidden", queue=False
+            start_from_chip,
+            [turns, lang],
+            [turns, transcript],
+            api_visibility="private",
+            show_progress="hidden",
+            queue=False,
         ).then(None, js=SCROLL_JS).then(
             finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
         )
+        offer.click(
+            start_offer, **ask_io, api_visibility="private", show_progress="hidden", queue=False
+        ).then(None, js=SCROLL_JS).then(
+            finish_turn, **ask_io, api_visibility="private", show_progress="hidden"
+        ).then(None, js=SCROLL_JS)
+        mode_io = {"inputs": [lang, checking], "outputs": [question, send], "api_visibility": "private"}
+        mode_io.update(show_progress="hidden", queue=False)
+        checking.change(composer, **mode_io)
         lang_outputs = [lang, lang_btn, header, transcript, question, send, note, new, counter]
+        lang_outputs += [checking, offer]
         lang_btn.click(
             toggle_lang,
-            [lang, turns],
+            [lang, turns, checking],
             lang_outputs,
             api_visibility="private",
             show_progress="hidden",
             queue=False,
         )
-        new.click(clear, [lang], [turns, transcript], api_visibility="private", queue=False)
+        new.click(clear, [lang], [turns, transcript, offer], api_visibility="private", queue=False)
         demo.load(
-            on_load, [turns], lang_outputs, api_visibility="private", queue=False, show_progress="hidden"
-        )
+            on_load,
+            [turns, checking],
+            lang_outputs,
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        ).then(composer, **mode_io)  # the switch may have been flipped while the page loaded
     return demo

@@ -273,3 +273,25 @@ def test_widget_on_the_pharmacy_page(branded, browser, width, height):
     finally:
         context.close()
     assert rec.hosts() <= {"127.0.0.1"}, rec.hosts()
+
+
+def test_pages_outside_the_chat_and_the_widget_follow_the_brand(branded, page):
+    """The map, a passage and the sources page in the brand colour with the pharmacy's header; the
+    widget's button in the brand colour when the script tag sets no data-color."""
+    css = "(el, p) => getComputedStyle(el)[p]"
+    page.goto(branded + "/disagreements")
+    page.locator("main").wait_for()
+    assert page.locator(".dmap-toc a").first.evaluate(css, "color") == BRAND_RGB
+    assert "Proposé par Pharmacie des Tilleuls" in page.locator("header.dmap-top").inner_text()
+    page.locator(".pos-link a").first.click()
+    page.locator("blockquote.passage").wait_for()
+    assert page.locator("blockquote.passage").evaluate(css, "borderLeftColor") == BRAND_RGB
+    assert page.locator(".brand-by").evaluate(css, "color") == BRAND_RGB
+    assert not axe(page), "passage page, branded"
+    page.goto(branded + "/sources")
+    assert page.locator(".src-doc > summary").first.evaluate(css, "color") == BRAND_RGB
+    assert "Proposé par Pharmacie des Tilleuls" in page.locator("header.src-top").inner_text()
+    page.evaluate("""() => { const s = document.createElement('script'); s.src = '/widget.js';
+      document.body.appendChild(s); }""")
+    page.locator(".exobot-btn").wait_for()
+    assert page.locator(".exobot-btn").evaluate(css, "backgroundColor") == BRAND_RGB

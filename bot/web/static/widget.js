@@ -1,7 +1,8 @@
 /* The one-line chat widget: <script src="https://chat.example/widget.js" data-lang="fr" defer></script>.
    Adds a floating button that opens the chat's /embed/ page (same origin as this script) in a panel:
    a side panel on a desktop, full screen on a phone. Options (data-*): lang (fr|en), label, color,
-   position (right|left). The iframe tells its height through postMessage; both sides check the origin. */
+   position (right|left); color defaults to the server's BOT_BRAND_COLOR. The iframe tells its height
+   through postMessage; both sides check the origin. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -14,7 +15,8 @@
     fr: {open: 'Poser une question sur les exosomes', close: 'Fermer le chat', title: 'Chat : exosomes, ce que disent les sources'},
     en: {open: 'Ask a question about exosomes', close: 'Close the chat', title: 'Chat: exosomes, what the sources say'}
   }[lang];
-  var color = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(d.color || '') ? d.color : '#0f766e';
+  var brand = '#0f766e'; /* BOT_BRAND_COLOR: GET /widget.js writes the server's colour here */
+  var color = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(d.color || '') ? d.color : brand;
   var side = d.position === 'left' ? 'left' : 'right';
 
   var css = document.createElement('style');
