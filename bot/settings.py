@@ -76,8 +76,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, description="Longer questions are rejected.")
     max_history_turns: int = Field(6, description="Previous turns read for follow-up questions.")
     selector: Literal["rules", "model"] = Field(
-        "rules",
-        description="How answers are chosen: the hand-set rules, or the fitted relevance model (`model`, in trial).",
+        "model",
+        description="How answers are chosen: the fitted relevance model (`model`), or the earlier hand-set rules.",
     )
     answer_quotes: int = Field(3, description="Most quotes in one answer (relevance model).")
     max_quotes: int = Field(5, description="Most quotes in one answer (rules baseline).")

@@ -26,7 +26,26 @@ HERE = Path(__file__).resolve().parent
 TRAIN = HERE / "claims_train.jsonl"
 DATA = HERE.parent / "bot" / "lang" / "check.yaml"
 FOLDS = 5
-GRID = (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.01)  # 1.01: never
+GRID = (
+    0.001,
+    0.003,
+    0.005,
+    0.01,
+    0.015,
+    0.02,
+    0.03,
+    0.04,
+    0.05,
+    0.07,
+    0.1,
+    0.15,
+    0.2,
+    0.3,
+    0.4,
+    0.5,
+    0.7,
+    1.01,
+)  # 1.01: never
 
 
 def readings(bot, items: list[dict]) -> list[tuple]:
@@ -58,20 +77,36 @@ def objective(m: dict) -> float:
     return (m["label_accuracy"] + m["macro_f1"]) / 2
 
 
-def candidates():
-    for s in GRID:
-        for c in (0.0, *[g for g in GRID if g > s]):  # 0: never demoted
-            for f in (0.0, *[g for g in GRID if s <= g < 1]):
-                yield {"speaks": s, "contredit": c, "fallback": f}
+START = {
+    "speaks": 0.07,
+    "contredit": 0.0,
+    "fallback": 0.0,
+    "agrees": 1.01,
+    "speaks_strong": 0.07,
+    "speaks_precise": 0.07,
+}
+PASSES = 4  # coordinate-descent sweeps over the cuts
 
 
 def fit(kb, items, reads, sources) -> tuple[dict, float]:
-    best, best_v = None, -1.0
-    for th in candidates():
-        got = [labels(kb, r, th) for r in reads]
-        v = objective(metrics(items, got, sources))
-        if v > best_v + 1e-12:
-            best, best_v = th, v
+    """The cuts by coordinate descent over GRID: each cut in turn takes its best value, the others held."""
+
+    def value(th):
+        return objective(metrics(items, [labels(kb, r, th) for r in reads], sources))
+
+    best = dict(START)
+    best_v = value(best)
+    for _ in range(PASSES):
+        moved = False
+        for k in START:
+            grid = (0.0, *GRID) if k in ("contredit", "fallback") else GRID
+            for g in grid:
+                th = {**best, k: g}
+                v = value(th)
+                if v > best_v + 1e-12:
+                    best, best_v, moved = th, v, True
+        if not moved:
+            break
     return best, best_v
 
 
@@ -118,7 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     items = load(args.file)
     sources = list(bot.kb.sources)
     reads = readings(bot, items)
-    none = {"speaks": 0.0, "contredit": 0.0, "fallback": 0.0}
+    none = {
+        "speaks": 0.0,
+        "contredit": 0.0,
+        "fallback": 0.0,
+        "agrees": 1.01,
+        "speaks_strong": 0.0,
+        "speaks_precise": 0.0,
+    }
     print(
         f"ungated ({len(items)} claims): {_fmt(metrics(items, [labels(bot.kb, r, none) for r in reads], sources))}"
     )

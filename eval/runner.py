@@ -22,17 +22,17 @@ log = logging.getLogger(__name__)
 
 # name -> Settings overrides; None marks the naive baseline
 SYSTEMS: dict[str, dict | None] = {
-    "hybrid": {"retrieval_mode": "hybrid", "use_evidence_map": True},
+    "hybrid": {"retrieval_mode": "hybrid", "use_evidence_map": True, "selector": "model"},
+    "rules": {"retrieval_mode": "hybrid", "use_evidence_map": True, "selector": "rules"},
     "hybrid-no-map": {"retrieval_mode": "hybrid", "use_evidence_map": False},
     "dense": {"retrieval_mode": "dense", "use_evidence_map": True},
     "bm25": {"retrieval_mode": "bm25", "use_evidence_map": True},
-    "model": {"retrieval_mode": "hybrid", "use_evidence_map": True, "selector": "model"},
     "naive-rag": None,
 }
 FULL = "hybrid"
 DESCRIPTIONS = {
-    "hybrid": "full system: hybrid retrieval, hand-set answer rules, evidence map on",
-    "model": "the full system with the fitted relevance model choosing answer-or-refuse and the quotes (in trial)",
+    "hybrid": "full system: hybrid retrieval, the fitted relevance model choosing answer-or-refuse and the quotes, evidence map on",
+    "rules": "the full system with the earlier hand-set answer rules instead of the relevance model (baseline)",
     "hybrid-no-map": "full system without the reviewed evidence map (detector only)",
     "dense": "the bot with dense retrieval only",
     "bm25": "the bot with BM25 retrieval only",

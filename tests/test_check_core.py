@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from bot.check import check
-from bot.check.label import _legal, _quantity, claim_direction, gate, thresholds
+from bot.check.label import _legal, _quantity, claim_direction, thresholds
 from bot.check.split import quantity_parts
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
@@ -41,9 +41,11 @@ def test_claim_direction_reads_negation():
 def test_quantity_label_on_a_real_sentence(bot):
     i = _sentence(bot, "Pour 1 à 2 séances, compter 700€ à 1200€ par séance")
     v = qty.values(bot.kb.sentences[i].text)["prix"]
+    same = quantity_parts("Une séance coûte de 700 à 1200 €")[0]
     inside = quantity_parts("Une séance coûte 1000 €")[0]
     outside = quantity_parts("Une séance coûte 2000 €")[0]
-    assert _quantity(inside, (0.5, i, v)).label == "soutient"
+    assert _quantity(same, (0.5, i, v)).label == "soutient"
+    assert _quantity(inside, (0.5, i, v)).label == "nuance"  # the source gives a range around it
     assert _quantity(outside, (0.5, i, v)).label == "contredit"
 
 
@@ -100,17 +102,18 @@ def test_english_quantities_are_parts():
 
 def test_a_source_below_the_fitted_cut_says_nothing(bot):
     """The gate on real relevance-model probabilities: an off-topic claim leaves every source silent."""
-    from bot.check import read
+    from bot.check import decide, read
 
     th = thresholds()
-    _, parts, raw, speak = read(bot, "Les exosomes rendent les voitures électriques plus rapides", "fr")
+    lowest = min(th["speaks"], th["fallback"] or 1.01)
+    q = "Les exosomes rendent les voitures électriques plus rapides"
+    _, parts, raw, speak = read(bot, q, "fr")
     on = read(
         bot, "Les exosomes d'origine humaine sont interdits en cosmétique dans l'Union européenne", "fr"
     )[3]
-    assert max(p for p, _ in on.values()) >= th["speaks"]
-    gated = [gate(lab, speak, th, p.kind) for p, lab in zip(parts, raw, strict=True)]
-    assert all(x.label == "ne dit rien" for lab in gated for x in lab.values())
-    assert all(p < th["speaks"] for p, _ in speak.values())
+    assert max(p for p, _ in on.values()) >= lowest
+    assert decide(bot.kb, q, parts, raw, speak, th) == []
+    assert all(p < lowest for p, _ in speak.values())
 
 
 def test_training_and_blind_claims_share_no_near_duplicate():

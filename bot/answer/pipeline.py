@@ -16,6 +16,7 @@ import numpy as np
 from bot import disagree
 from bot.answer import compose, conversation, guard, lexicon, relevance, scope
 from bot.answer.retrieve import Retriever
+from bot.answer.spelling import Speller
 from bot.disagree import focus
 from bot.errors import BotError, IndexUnavailable
 from bot.lang.text import content_tokens, detect_language
@@ -84,6 +85,7 @@ class Bot:
             log.warning("no usable relevance model (%s)", exc)
             model = None
         self.scorer = relevance.Scorer(self.kb, model)
+        self.speller = Speller(self.kb.documents)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
         self._dx = _prepare_disagree(self.kb, strict=self.stores.built)
@@ -151,10 +153,12 @@ class Bot:
     def _understand(self, q: str, lang: str, prev: str | None) -> Understood:
         s = self.settings
         t = time.perf_counter()
+        q = self.speller.repair(q, lang)  # searched in the documents' spelling; shown as asked
         qvec = self.embedder.query(q)
         tokens = content_tokens(q)
         follow = prev is not None and conversation.is_elliptical(q, tokens)
         if follow:
+            prev = self.speller.repair(prev, lang)
             qvec = _unit(qvec + 0.6 * self.embedder.query(prev))
             tokens = tokens + content_tokens(prev)
         embed_ms = _ms(t)
@@ -204,11 +208,19 @@ class Bot:
             disagreements = focus.on_topic(self.kb, self._dx, found, about_rows)
             if u.scored and s.use_evidence_map:  # entries whose sides themselves answer the question
                 prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
+                # issue 11 (bot/disagree owner): entries close to the question too; a self-contradiction
+                # on an aspect does not keep out the sources' own disagreement on it
                 more = disagree.entries_answering(
-                    self.kb, self._dx, prob, self.scorer.model.quote_threshold, lang
+                    self.kb,
+                    self._dx,
+                    prob,
+                    self.scorer.model.quote_threshold,
+                    lang,
+                    qvec=u.qvec,
+                    question=u.about,
                 )
-                have = {d.aspect for d in disagreements}
-                disagreements += [d for d in more if d.aspect not in have]
+                have = {(d.aspect, d.self_contradiction) for d in disagreements}
+                disagreements += [d for d in more if (d.aspect, d.self_contradiction) not in have]
             disagreements = focus.without_repeats(disagreements)[:MAX_BLOCKS]
             timings["disagree"] = _ms(t)
         shown = focus.shown_in_blocks(self.kb, disagreements)

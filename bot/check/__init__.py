@@ -16,7 +16,7 @@ from bot import disagree
 from bot.answer import guard, scope
 from bot.answer.pipeline import _clean_id, _ms
 from bot.check.compose import compose
-from bot.check.label import NUANCE, SILENT, Label, gate, label_part, speaks, thresholds
+from bot.check.label import NUANCE, SILENT, SUPPORT, Label, gate, label_part, speaks, thresholds
 from bot.check.split import GENERAL, Part, split
 from bot.lang.text import detect_language
 from bot.models import Answer
@@ -54,19 +54,24 @@ def read(bot, q: str, lang: str):
 def decide(kb, q: str, parts: list[Part], raw: list[dict[str, Label]], speak, th) -> list[tuple[Part, dict]]:
     """The parts at least one source speaks to, each with its gated labels.
 
-    A source that speaks to the claim (its best sentence passes the gate) but to none of the
-    parts the splitter found gets "nuance" with that sentence, on a part of the claim as a whole,
-    when `thresholds.fallback` is set: the claim is more specific than the stance aspects.
+    A source whose best sentence for the claim passes `thresholds.fallback` but that speaks to none of
+    the parts gets "nuance" with that sentence ("soutient" above `thresholds.agrees`: the relevance
+    model reads the sentence as saying what the claim says), on the claim's first stance part, or on a
+    part for the claim as a whole when it has none: the claim is more specific than the stance cues.
     """
-    gated = [gate(lab, speak, th, p.kind) for p, lab in zip(parts, raw, strict=True)]
+    gated = [gate(lab, speak, th, p) for p, lab in zip(parts, raw, strict=True)]
     if th.get("fallback"):
         said = {sid for lab in gated for sid, x in lab.items() if x.label != SILENT}
+        agrees = th.get("agrees", 1.01)
         extra = {
-            sid: Label(NUANCE, row, None, p)
+            sid: Label(SUPPORT if p >= agrees else NUANCE, row, None, p)
             for sid, (p, row) in speak.items()
             if sid not in said and p >= th["fallback"]
         }
-        if extra:
+        k = next((k for k, p in enumerate(parts) if p.kind == "stance"), None)
+        if extra and k is not None:
+            gated[k] = {**gated[k], **extra}
+        elif extra:
             general = {sid: extra.get(sid, Label(SILENT)) for sid in kb.sources}
             parts, gated = [*parts, Part(GENERAL, q, "general")], [*gated, general]
     return [

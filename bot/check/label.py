@@ -24,6 +24,7 @@ from bot.disagree import stance as st
 from bot.lang.text import fold
 
 SOURCE_TAU = disagree.detect.SOURCE_TAU  # softness of the vote over a source's closest sentences
+QTY_SAME = 0.1  # two bounds within 10 % of each other are the same value ("environ 150 €" and "150 €")
 SUPPORT, CONTRA, NUANCE, SILENT = "soutient", "contredit", "nuance", "ne dit rien"
 
 
@@ -53,19 +54,26 @@ def speaks(kb, scored) -> dict[str, tuple[float, int]]:
 
 
 def gate(
-    labels: dict[str, Label], speak: dict[str, tuple[float, int]], th: dict[str, float], kind: str
+    labels: dict[str, Label], speak: dict[str, tuple[float, int]], th: dict[str, float], part: Part
 ) -> dict:
     """ "ne dit rien" for a source whose best sentence is below `speaks`; a weak "contredit" becomes "nuance".
 
-    Only a stance reading's "contredit" is demoted: a value outside the source's range, or an origin
-    the source says is forbidden, contradicts the claim whatever the wording.
+    An absolute claim ("sans aucun risque", "100 % efficace") is met by a source that hedges or opposes
+    the point even in passing: its cut is `speaks_strong`, and its "contredit" is not demoted. Only a
+    stance reading's "contredit" is demoted: a value outside the source's range, or an origin the source
+    says is forbidden, contradicts the claim whatever the wording.
     """
     out = {}
+    stance = part.kind == "stance"
     for sid, lab in labels.items():
         p = speak.get(sid, (0.0, -1))[0]
-        if p < th["speaks"]:
+        against = stance and part.strong and lab.label in (CONTRA, NUANCE)
+        cut = th.get("speaks_strong", th["speaks"]) if against else th["speaks"]
+        if not stance:  # a stated value or an allowed origin is read exactly: it may speak on less
+            cut = th.get("speaks_precise", th["speaks"])
+        if p < cut:
             out[sid] = Label(SILENT)
-        elif lab.label == CONTRA and kind == "stance" and p < th["contredit"]:
+        elif lab.label == CONTRA and stance and not part.strong and p < th["contredit"]:
             out[sid] = Label(NUANCE, lab.row, lab.value, lab.rel)
         else:
             out[sid] = lab
@@ -85,6 +93,7 @@ def claim_direction(text: str, a: st.Aspect) -> float:
 
 
 def label_part(bot, part: Part, claim: str, rel: np.ndarray) -> dict[str, Label]:
+    """Each source's label on one part, from its sentences on the part's aspect, measure or origins."""
     kb, dx = bot.kb, bot._dx
     claim_area = disagree.area(claim)
 
@@ -169,8 +178,19 @@ def interval(v) -> tuple[float, float]:
 
 
 def _quantity(part: Part, cand) -> Label:
+    """The same range: soutient; ranges that overlap but differ ("50 à 150 nm" against "30-150 nm"): nuance;
+    ranges that do not meet: contredit."""
     r, i, v = cand
     lo, hi = interval(v)
     clo, chi = part.interval
-    label = SUPPORT if lo <= chi and clo <= hi else CONTRA
+    if not (lo <= chi and clo <= hi):
+        label = CONTRA
+    elif _close(lo, clo) and _close(hi, chi):
+        label = SUPPORT
+    else:
+        label = NUANCE
     return Label(label, i, v.label_fr, r)
+
+
+def _close(a: float, b: float) -> bool:
+    return a == b or (math.isfinite(a) and math.isfinite(b) and abs(a - b) <= QTY_SAME * max(abs(a), abs(b)))

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bot import disagree
+from bot.check import cues as check_data
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
 from bot.lang.text import fold
@@ -34,7 +33,20 @@ _EN_NUMBERS = {
 }
 # "one" only opening a range: "one session costs" is an article, not a count
 _EN_NUM = re.compile(r"\b(one(?=\s+(?:to|or)\s)|" + "|".join(list(_EN_NUMBERS)[1:]) + r")\b", re.I)
-_EN_WORDS = re.compile(r"\b(?:sessions?|months?|weeks?|years?|days?|euros?)\b|€\s?\d", re.I)
+# (pattern, factor, unit the parser reads)
+_RESCALE = (
+    (
+        re.compile(
+            r"(\d+(?:[.,]\d+)?)\s*(?:micro-?m[eè]tres?|micrometers?|micrometres?|microns?|µm|μm)\b", re.I
+        ),
+        1000,
+        "nm",
+    ),
+    (re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:heures?|hours?|h)\b", re.I), 1 / 24, "jours"),
+)
+_EN_WORDS = re.compile(
+    r"\b(?:sessions?|months?|weeks?|years?|days?|euros?|nanomet(?:er|re)s?)\b|€\s?\d", re.I
+)
 _EN_UNITS = (
     (re.compile(r"€\s?(\d[\d,.]*)"), r"\1 €"),
     (re.compile(r"(\d)\s*(?:to|-|or)\s*(\d)", re.I), r"\1 à \2"),
@@ -49,8 +61,8 @@ _EN_UNITS = (
 
 @cache
 def cues() -> dict:
-    """bot/lang/check.yaml, read once."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    """bot/lang/check.yaml, read once and checked (`bot.check.cues`)."""
+    return check_data.load(DATA_FILE)
 
 
 @dataclass
@@ -60,6 +72,19 @@ class Part:
     kind: str  # "stance" | "legal" | "quantity" | "general"
     interval: tuple[float, float] | None = None  # a quantity's range, in the parser's canonical unit
     value: str | None = None  # the quantity as the claim states it
+    strong: bool = False  # the claim states it absolutely ("sans aucun risque", "100 %", "garanti")
+
+
+def strong(claim: str) -> bool:
+    """The claim speaks in absolutes (`absolute` in bot/lang/check.yaml): a hedging source then qualifies it."""
+    return bool(re.search(cues()["absolute"], fold(claim.replace("’", "'"))))
+
+
+def units(text: str) -> str:
+    """Units the document parser does not read, in ones it does: "5 micromètres" -> "5000 nm", "48 heures" -> "2 jours"."""
+    for pat, k, unit in _RESCALE:
+        text = pat.sub(lambda m, k=k, unit=unit: f"{float(m.group(1).replace(',', '.')) * k:g} {unit}", text)
+    return text
 
 
 def clauses(claim: str) -> list[str]:
@@ -78,8 +103,14 @@ def english_quantities(text: str) -> str:
 def quantity_parts(claim: str) -> list[Part]:
     """Each measure the claim states once: "3 mois", "500 €", "50 à 150 nm", "3 months", "€500"."""
     out: dict[str, Part] = {}
-    claim = english_quantities(claim) if _EN_WORDS.search(claim) else claim
+    claim = units(english_quantities(claim) if _EN_WORDS.search(claim) else claim)
+    c = cues()
     for m in qty.mentions(claim):
+        if m.unit in _TIME_DAYS and (
+            re.search(c["time_past"], fold(claim[max(0, m.start - 20) : m.start]))
+            or re.search(c["time_past_after"], fold(claim[m.end : m.end + 12]))
+        ):
+            continue  # "il y a deux ans": the person's history, not a delay
         if m.unit in _TIME_DAYS:
             measure = "rappel" if _BOOSTER.search(claim) else "delai_resultats"
             k = _TIME_DAYS[m.unit]
@@ -93,6 +124,10 @@ def quantity_parts(claim: str) -> list[Part]:
             out[measure] = Part(
                 measure, claim[m.start : m.end].strip(), "quantity", (lo, hi), claim[m.start : m.end]
             )
+        elif measure == "rappel":  # "à 6 mois puis à 1 an": the boosters span both
+            p = out[measure]
+            p.interval = (min(p.interval[0], lo), max(p.interval[1], hi))
+            p.value = p.text = f"{p.value}, {claim[m.start : m.end]}"
     return list(out.values())
 
 
@@ -125,6 +160,9 @@ def split(bot, claim: str, qvec) -> list[Part]:
         best = max(st.ASPECTS, key=lambda a: touch.get(a.key, -1.0))
         if touch.get(best.key, -1.0) > 0.0:
             parts.append(Part(best.key, claim, "stance"))
+    absolute = strong(claim)
+    for p in parts:
+        p.strong = absolute
     return parts
 
 

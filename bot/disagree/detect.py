@@ -366,8 +366,11 @@ def _map_disagreements(ctx: _Ctx, detected: set[str]) -> list[tuple[float, Disag
         d = evidence_map.map_entry(ctx.kb, c, ctx.lang)
         fit = float((c.vecs @ ctx.qvec).max()) if c.vecs is not None and c.vecs.size else 0.0
         out.append((ctx.touch[c.aspect] + 0.001, fit, d))
-    best: dict[str, tuple[float, float, Disagreement]] = {}
-    for score, fit, d in out:  # several entries on one aspect: the one whose topic fits the question best
-        if d.aspect not in best or fit > best[d.aspect][1]:
-            best[d.aspect] = (score, fit, d)
+    # several entries on one aspect: the one whose topic fits the question best, one between sources and
+    # one self-contradiction, so a document contradicting itself never hides the sources' disagreement
+    best: dict[tuple[str, bool], tuple[float, float, Disagreement]] = {}
+    for score, fit, d in out:
+        key = (d.aspect, d.self_contradiction)
+        if key not in best or fit > best[key][1]:
+            best[key] = (score - (0.0005 if d.self_contradiction else 0.0), fit, d)
     return [(score, d) for score, _, d in best.values()]

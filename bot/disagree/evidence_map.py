@@ -274,15 +274,41 @@ def map_entry(kb, c, lang: str) -> Disagreement:
     )
 
 
-def entries_answering(kb, dx, prob: dict[int, float], threshold: float, lang: str):
-    """Map entries two of whose positions are sentences that answer the question (by the relevance model).
+# a map entry whose own topic and summary are this close to the question (cosine, query mode) is about
+# what was asked; chosen by cross-validation on the training questions (eval/train_disagree.jsonl and the
+# labelled questions of eval/train.jsonl), never on the evaluation sets
+ENTRY_FIT = 0.89
 
-    The question is then the disputed point itself, whatever aspect its words suggest.
+
+def entry_fit(c, qvec) -> float:
+    """How close the question is to the entry's own words ("topic : summary", French and English)."""
+    if qvec is None or c.vecs is None or not c.vecs.size:
+        return 0.0
+    return float((c.vecs @ np.asarray(qvec, dtype=np.float32)).max())
+
+
+def entries_answering(
+    kb, dx, prob: dict[int, float], threshold: float, lang: str, qvec=None, fit=None, question: str = ""
+):
+    """Map entries the question is about: two of their positions are sentences that answer it (by the
+    relevance model), or the question is closest to this entry's topic and summary, by at least `fit`.
+
+    The question is then the disputed point itself, whatever aspect its words suggest. Self-contradictions
+    come only through the first rule: their summaries name one source, a question rarely fits them.
+    A question about one source's own words ("que dit l'Inserm") gets no entry by closeness.
     """
+    from bot.disagree.detect import _one_source_named  # detect imports this module
+
+    fit = ENTRY_FIT if fit is None else fit
     out = []
     for c in dx.claims:
         hits = [max((prob.get(i, 0.0) for i in p.sentences), default=0.0) for p in c.positions]
         if sum(h >= threshold for h in hits) >= 2:
-            out.append((sorted(hits)[-2], map_entry(kb, c, lang)))
+            out.append((1.0 + sorted(hits)[-2], map_entry(kb, c, lang)))
+    if qvec is not None and not (question and _one_source_named(question, dx)):
+        fits = [(entry_fit(c, qvec), c) for c in dx.claims if not c.self_contradiction]
+        best, c = max(fits, key=lambda fc: fc[0], default=(0.0, None))
+        if c is not None and best >= fit and all(d.topic not in (c.topic_fr, c.topic_en) for _, d in out):
+            out.append((best, map_entry(kb, c, lang)))
     out.sort(key=lambda x: -x[0])
     return [d for _, d in out]

@@ -149,6 +149,19 @@ def stop_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=2)
+def sms_spellings(lang: str) -> dict[str, str]:
+    """Chat spellings ("cb", "koi", "pr") and the words they stand for, from <lang>/sms.txt."""
+    path = HERE / lang / "sms.txt"
+    out: dict[str, str] = {}
+    for line in _words(path):
+        short, sep, full = (x.strip() for x in line.partition("="))
+        if not sep or not short or not full or short.lower() != short:
+            raise LanguageDataError(f"{_name(path)}: bad entry {line!r} (want: lower-case spelling = words)")
+        out[short] = full
+    return out
+
+
+@lru_cache(maxsize=2)
 def detect_words(lang: str) -> frozenset[str]:
     """Words that vote for `lang` when guessing the language of a question."""
     return frozenset(_words(HERE / lang / "detect_words.txt"))
