@@ -74,9 +74,7 @@ def session_turns(client, session: str, prefix: str = "") -> list:
 
 def test_a_lone_surrogate_never_breaks_the_session(bot):
     with make(bot) as c:
-        raw = (
-            '{"data": ["exosomes \\ud800 tol\\u00e9rance", null, "fr", false], "fn_index": %d, "session_hash": "s"}'
-        )
+        raw = '{"data": ["exosomes \\ud800 tol\\u00e9rance", null, "fr", false], "fn_index": %d, "session_hash": "s"}'
         r = c.post(
             "/gradio_api/run/predict",
             content=raw % fn_index(c, "start_turn"),
@@ -97,7 +95,9 @@ def test_session_history_is_capped_in_turns_and_bytes(bot):
     assert cap_turns(turns[:1], 30, 10)[0]["question"] == "q0"  # the newest turn is always kept
     with make(bot, session_max_turns=3, session_capacity=5, session_ttl_seconds=60) as c:
         for i in range(6):
-            assert event(c, "start_turn", [f"question {i}", None, "fr", False], session="cap").status_code == 200
+            assert (
+                event(c, "start_turn", [f"question {i}", None, "fr", False], session="cap").status_code == 200
+            )
         assert [t["question"] for t in session_turns(c, "cap")] == ["question 3", "question 4", "question 5"]
         for i in range(8):  # a flood of sessions: only the newest 5 are kept
             event(c, "start_turn", [Q, None, "fr", False], session=f"flood{i}")
