@@ -1,15 +1,17 @@
 """Fit the sentence-relevance model on the training set and choose its thresholds by cross-validation.
 
-`python -m eval.train` reads `eval/train.jsonl` (questions written for
-training, with the sentences that answer them), builds every (question,
-candidate sentence) pair the bot would score, labels a pair 1 when the
-sentence is one of the question's gold sentences, and:
+`python -m eval.train` reads `eval/train.jsonl` and `eval/train2.jsonl`
+(questions written blind for training, with the sentences that answer them),
+builds every (question, candidate sentence) pair the bot would score, labels a
+pair 1 when the sentence is one of the question's gold sentences, and:
 
-1. runs a 5-fold cross-validation grouped by question: the model is fitted on
-   four folds and predicts the fifth, so every figure below is measured on
-   questions the model did not see;
-2. chooses the answer threshold (best sentence probability needed to answer)
-   and the further-quote threshold on those out-of-fold predictions;
+1. runs a 5-fold cross-validation over groups of questions (paraphrases close
+   in the embedding space share a group): the model is fitted on four folds
+   and predicts the fifth, so every figure below is measured on questions the
+   model did not see, nor any paraphrase of them;
+2. chooses each model's L2 penalty from a small grid, the answer threshold
+   (answerable probability needed to answer) and the further-quote threshold
+   on those out-of-fold predictions;
 3. fits the final model on the whole set and writes `bot/answer/relevance_model.json`
    with the cross-validation figures beside it.
 
@@ -26,13 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import relevance
+from bot.answer import logistic, relevance
 from bot.lang.text import fold, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
+TRAIN_FILES = (TRAIN, ROOT / "eval" / "train2.jsonl")
 FOLDS = 5
-L2 = 1.0
+SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
+QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)
+QUOTE_BETA = 0.5  # the further quotes' threshold maximises F-beta: precision counts more than recall
+GROUP_COSINE = 0.92  # questions this close in the embedding space share a fold
 GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
 
 
@@ -76,47 +82,91 @@ def build(bot, questions: list[dict]):
         if answerable and not gold:
             continue  # gold sentence not found in the index: cannot label its pairs
         y = np.array([1.0 if i in gold else 0.0 for i in u.cands])
-        items.append({"q": q, "s": u.scored, "X": u.X, "y": y, "answerable": answerable, "gold": gold})
+        s = u.scored
+        items.append({"q": q, "s": s, "Xn": s.X, "X": s.Z, "y": y, "answerable": answerable, "gold": gold})
     return items
 
 
-def _fold_of(qid: str) -> int:
-    return zlib.crc32(qid.encode()) % FOLDS
+def assign_folds(items: list[dict]) -> None:
+    """Folds of whole groups of near-identical questions (embedding cosine >= GROUP_COSINE to a group's
+    first question), so that a paraphrase of a held-out question is never in the training folds."""
+    seeds: list[tuple[str, np.ndarray]] = []
+    for it in items:
+        v = it["s"].query.vec
+        group = next((sid for sid, sv in seeds if float(sv @ v) >= GROUP_COSINE), None)
+        if group is None:
+            group = it["q"]["id"]
+            seeds.append((group, v))
+        it["group"] = group
+        it["fold"] = zlib.crc32(group.encode()) % FOLDS
 
 
-def cross_validate(items: list[dict]) -> None:
-    """Out-of-fold probabilities for every item, stored as item['p']."""
+def cross_validate(items: list[dict], l2: float) -> None:
+    """Out-of-fold sentence probabilities for every item, stored as item['p']."""
     for k in range(FOLDS):
-        train = [it for it in items if _fold_of(it["q"]["id"]) != k and len(it["y"])]
+        train = [it for it in items if it["fold"] != k and len(it["y"])]
         X = np.vstack([it["X"] for it in train])
         y = np.concatenate([it["y"] for it in train])
-        w, b, mean, scale = relevance.fit_logistic(X, y, L2)
+        w, b, mean, scale = logistic.fit_logistic(X, y, _sentence_l2(X, l2))
         for it in items:
-            if _fold_of(it["q"]["id"]) == k:
-                it["p"] = _predict(it["X"], w, b, mean, scale)
+            if it["fold"] == k:
+                it["p"] = logistic.predict(it["X"], w, b, mean, scale)
 
 
-def question_cv(items: list[dict]) -> None:
+def question_cv(items: list[dict], l2: float):
     """Out-of-fold answerable probability per question (stage two, on the out-of-fold sentence scores)."""
-    Q = np.vstack([relevance.question_features(it["s"], it["X"], it["p"]) for it in items])
+    Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
     y = np.array([1.0 if it["answerable"] else 0.0 for it in items])
     for k in range(FOLDS):
-        tr = np.array([_fold_of(it["q"]["id"]) != k for it in items])
-        w, b, mean, scale = relevance.fit_logistic(Q[tr], y[tr], L2)
+        tr = np.array([it["fold"] != k for it in items])
+        w, b, mean, scale = logistic.fit_logistic(Q[tr], y[tr], _question_l2(Q, l2))
         for j, it in enumerate(items):
             if not tr[j]:
-                it["a"] = float(_predict(Q[j : j + 1], w, b, mean, scale)[0])
+                it["a"] = float(logistic.predict(Q[j : j + 1], w, b, mean, scale)[0])
     return Q, y
 
 
-def _predict(X, w, b, mean, scale):
-    if len(X) == 0:
-        return np.zeros(0)
-    return 1.0 / (1.0 + np.exp(-(((X - mean) / scale) @ w + b)))
+def _sentence_l2(X: np.ndarray, l2: float) -> np.ndarray:
+    return logistic.penalties(len(relevance.FEATURES), X.shape[1], l2)
+
+
+def _question_l2(Q: np.ndarray, l2: float) -> np.ndarray:
+    return logistic.penalties(len(relevance.QUESTION_FEATURES), Q.shape[1], l2)
+
+
+def first_gold(items: list[dict]) -> float:
+    """Out-of-fold share of answerable questions (gold among the candidates) whose best sentence is gold."""
+    xs = [it for it in items if it["answerable"] and len(it["y"]) and it["y"].any()]
+    return sum(it["y"][int(np.argmax(it["p"]))] == 1 for it in xs) / len(xs)
+
+
+def status_accuracy(items: list[dict]) -> float:
+    should = np.array([it["answerable"] for it in items])
+    a = np.array([it["a"] for it in items])
+    return max(float(((a >= t) == should).mean()) for t in GRID)
+
+
+def choose_l2(items: list[dict]) -> tuple[float, float, dict]:
+    """The two penalties, each the best of its grid in cross-validation (sentence model first)."""
+    tried: dict = {"sentence": {}, "question": {}}
+    for l2 in SENTENCE_L2:
+        cross_validate(items, l2)
+        tried["sentence"][l2] = round(first_gold(items), 3)
+    l2_s = max(tried["sentence"], key=tried["sentence"].get)
+    cross_validate(items, l2_s)
+    for l2 in QUESTION_L2:
+        question_cv(items, l2)
+        tried["question"][l2] = round(status_accuracy(items), 3)
+    l2_q = max(tried["question"], key=tried["question"].get)
+    question_cv(items, l2_q)
+    return l2_s, l2_q, tried
 
 
 def choose_thresholds(items: list[dict]) -> tuple[float, float]:
-    """Answer threshold: best status accuracy; quote threshold: best F1 of the further quotes."""
+    """Answer threshold: best status accuracy; quote threshold: best F0.5 of the further quotes.
+
+    F0.5 weighs precision twice as much as recall: a further quote that does not address the question
+    costs a phone reader more than one left out (the answering sentence always comes first)."""
     should = np.array([it["answerable"] for it in items])
     a = np.array([it["a"] for it in items])
     acc = [float(((a >= t) == should).mean()) for t in GRID]
@@ -132,7 +182,8 @@ def choose_thresholds(items: list[dict]) -> tuple[float, float]:
                 tp += shown and it["y"][j] == 1
                 fp += shown and it["y"][j] == 0
                 fn += (not shown) and it["y"][j] == 1
-        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        b2 = QUOTE_BETA**2
+        f1.append((1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0)
     return t_answer, float(GRID[int(np.argmax(f1))])
 
 
@@ -180,8 +231,9 @@ def _is_en(q: dict) -> bool:
     return detect_language(q["question"]) == "en"
 
 
-def _logistic(names, w, b, mean, scale) -> relevance.Logistic:
-    return relevance.Logistic(
+def _logistic(names, l2, w, b, mean, scale) -> logistic.Logistic:
+    return logistic.Logistic(
+        l2=l2,
         features=list(names),
         mean=[round(float(x), 6) for x in mean],
         scale=[round(float(x), 6) for x in scale],
@@ -192,7 +244,7 @@ def _logistic(names, w, b, mean, scale) -> relevance.Logistic:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", type=Path, default=TRAIN)
+    ap.add_argument("--train", type=Path, nargs="+", default=[p for p in TRAIN_FILES if p.exists()])
     ap.add_argument("--out", type=Path, default=relevance.MODEL_FILE)
     ap.add_argument("--dry-run", action="store_true", help="report the cross-validation, write nothing")
     args = ap.parse_args(argv)
@@ -201,24 +253,41 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import Settings
 
     bot = load_bot(Settings(selector="model"), progress=False)
-    questions = load(args.train)
+    questions = [q for path in args.train for q in load(path)]
     items = build(bot, questions)
-    cross_validate(items)
-    Q, yq = question_cv(items)
+    assign_folds(items)
+    l2_s, l2_q, tried = choose_l2(items)
     t_answer, t_quote = choose_thresholds(items)
     cv = report(items, t_answer, t_quote)
+    cv["penalties_tried"] = tried
+    groups = len({(it["fold"], it.get("group")) for it in items})
+    cv["folds"] = f"{FOLDS} folds of {groups} question groups (embedding cosine >= {GROUP_COSINE})"
+    Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
+    yq = np.array([1.0 if it["answerable"] else 0.0 for it in items])
     X = np.vstack([it["X"] for it in items if len(it["y"])])
     y = np.concatenate([it["y"] for it in items if len(it["y"])])
+    dim = X.shape[1] - len(relevance.FEATURES)
     model = relevance.Model(
-        sentence=_logistic(relevance.FEATURES, *relevance.fit_logistic(X, y, L2)),
-        question=_logistic(relevance.QUESTION_FEATURES, *relevance.fit_logistic(Q, yq, L2)),
+        sentence=_logistic(
+            relevance.FEATURES + relevance.embedding_names("q*s", dim), l2_s, *logistic.fit_logistic(X, y, _sentence_l2(X, l2_s))
+        ),
+        question=_logistic(
+            relevance.QUESTION_FEATURES + relevance.embedding_names("q", dim),
+            l2_q,
+            *logistic.fit_logistic(Q, yq, _question_l2(Q, l2_q)),
+        ),
         answer_threshold=t_answer,
         quote_threshold=t_quote,
-        trained_on={"file": args.train.name, "questions": len(questions), "cross_validation": cv},
+        embedder=bot.embedder.name,
+        trained_on={
+            "files": [p.name for p in args.train],
+            "questions": len(questions),
+            "cross_validation": cv,
+        },
     )
     print(json.dumps({"thresholds": [t_answer, t_quote], "cross_validation": cv}, indent=2))
-    print("sentence weights:", dict(zip(relevance.FEATURES, model.sentence.weights, strict=True)))
-    print("question weights:", dict(zip(relevance.QUESTION_FEATURES, model.question.weights, strict=True)))
+    print("sentence weights:", dict(zip(relevance.FEATURES, model.sentence.weights, strict=False)))
+    print("question weights:", dict(zip(relevance.QUESTION_FEATURES, model.question.weights, strict=False)))
     if not args.dry_run:
         args.out.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")

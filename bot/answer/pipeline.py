@@ -81,10 +81,18 @@ class Bot:
         self.scope = scope.Scope(self.kb)
         try:
             model = relevance.load_model()
+            if model.embedder != self.embedder.name or len(model.question.features) != len(
+                relevance.QUESTION_FEATURES
+            ) + int(self.kb.sentence_vecs.shape[1]):
+                raise ValueError(f"fitted with {model.embedder or 'another embedder'}")
         except (OSError, ValueError) as exc:  # absent or stale: `python -m eval.train` writes it
             log.warning("no usable relevance model (%s)", exc)
             model = None
         self.scorer = relevance.Scorer(self.kb, model)
+        # without a model fitted in this embedder's space, the hand-set rules choose (and say so once)
+        self.selector = settings.selector if model is not None else "rules"
+        if self.selector != settings.selector:
+            log.warning("BOT_SELECTOR=model needs a relevance model for %s: using the rules", self.embedder.name)
         self.speller = Speller(self.kb.documents)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
@@ -168,7 +176,7 @@ class Bot:
         # the scorer also tells the disagreement detector what the question is about, whatever the selector
         scored = (
             self.scorer.score(about, qvec, tokens, lang, hits)
-            if self.scorer.model or s.selector == "model"
+            if self.scorer.model or s.selector == "model"  # training reads the features even before a model exists
             else None
         )
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
@@ -179,7 +187,7 @@ class Bot:
         u = self._understand(q, lang, prev)
         timings = u.timings
         t = time.perf_counter()
-        if s.selector == "model":
+        if self.selector == "model":
             chosen = self._choose(u.scored, refuse=s.refusal)
             if not chosen:
                 # a personal health question is on topic even without a word of the domain
@@ -206,7 +214,7 @@ class Bot:
             # only the disagreements on what the answer quotes; their quotes are not repeated above them
             about_rows = rows + self._about_rows(u.scored)
             disagreements = focus.on_topic(self.kb, self._dx, found, about_rows)
-            if u.scored and s.use_evidence_map:  # entries whose sides themselves answer the question
+            if u.scored and self.scorer.model and s.use_evidence_map:  # entries whose sides answer the question
                 prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
                 # issue 11 (bot/disagree owner): entries close to the question too; a self-contradiction
                 # on an aspect does not keep out the sources' own disagreement on it
@@ -230,7 +238,7 @@ class Bot:
         # when the best answering sentence is one side of a disagreement, the side-by-side leads
         lead = rows[0] in shown
         blocks = compose.compose_disagreements(self.kb, disagreements, lang, cites) if lead else []
-        if s.selector == "model":
+        if self.selector == "model":
             atype = u.scored.query.atype
             kept = [(i, pr) for i, pr in chosen if i not in shown]
             statements = compose.compose_ranked(

@@ -25,6 +25,7 @@ from wordfreq import zipf_frequency
 
 from bot.answer.answer_types import AnswerType, answer_spans, question_type  # noqa: F401 (re-exported)
 from bot.answer.lexicon import covered, maps_to_documents
+from bot.answer.logistic import Logistic, fit_logistic  # noqa: F401 (re-exported)
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.vocab import GENERIC
@@ -91,8 +92,9 @@ class Scored:
 
     query: Query
     cands: list[int]  # rows of kb.sentences
-    X: np.ndarray
+    X: np.ndarray  # the named features (FEATURES)
     p: np.ndarray
+    Z: np.ndarray | None = None  # what the sentence model reads: X and the question-sentence products
 
     def ranked(self) -> list[tuple[int, float]]:
         order = np.argsort(-self.p, kind="stable")
@@ -247,8 +249,22 @@ class Scorer:
         q = self.query(text, qvec, tokens, lang)
         cands = self.candidates(hits, centered)
         X = self.features(q, cands, hits, dense, centered)
-        p = self.model.predict(X) if self.model is not None else np.zeros(len(cands))
-        return Scored(q, cands, X, p)
+        Z = pair_matrix(X, self.kb.sentence_vecs[cands], qvec)
+        p = self.model.predict(Z) if self.model is not None else np.zeros(len(cands))
+        return Scored(q, cands, X, p, Z)
+
+
+def pair_matrix(X: np.ndarray, svecs: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+    """The named features, then the products of the question's and the sentence's embedding dimensions.
+
+    The products let the fitted weights say which directions of the embedding space matter for
+    answering (a price, a name, a device) instead of weighing every dimension alike as the cosine does.
+    """
+    return np.hstack([X, np.asarray(svecs, dtype=np.float64) * np.asarray(qvec, dtype=np.float64)[None, :]])
+
+
+def embedding_names(prefix: str, dim: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}[{k}]" for k in range(dim))
 
 
 def _usable(kb: KB, i: int) -> bool:
@@ -288,6 +304,15 @@ QUESTION_FEATURES = (
 )
 
 
+def question_matrix(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """What the answer-or-refuse model reads: the question features, then the question's embedding.
+
+    The embedding lets it learn which kinds of question the documents leave unanswered (a brand, a
+    city, a figure they never give) from the training questions, beyond the words they share.
+    """
+    return np.concatenate([question_features(s, X, p), np.asarray(s.query.vec, dtype=np.float64)])
+
+
 def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
     """One row per question, from its candidates' features and probabilities."""
     q = s.query
@@ -317,22 +342,6 @@ def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
     )
 
 
-class Logistic(BaseModel):
-    """A fitted logistic regression over standardised features."""
-
-    features: list[str]
-    mean: list[float]
-    scale: list[float]
-    weights: list[float]
-    bias: float
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        if len(X) == 0:
-            return np.zeros(0)
-        z = (np.atleast_2d(X) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
-
-
 class Model(BaseModel):
     """The sentence model, the answer-or-refuse model over its output, and the two thresholds."""
 
@@ -340,40 +349,24 @@ class Model(BaseModel):
     question: Logistic
     answer_threshold: float  # probability that the question is answerable, needed to answer at all
     quote_threshold: float  # further quotes must reach this sentence probability
+    embedder: str = ""  # the embedder whose space the product and embedding weights were fitted in
     trained_on: dict = {}
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        return self.sentence.predict(X)
+    def predict(self, Z: np.ndarray) -> np.ndarray:
+        return self.sentence.predict(Z)
 
     def answerable(self, s: Scored) -> float:
-        return float(self.question.predict(question_features(s, s.X, s.p))[0])
+        return float(self.question.predict(question_matrix(s, s.X, s.p))[0])
 
 
 @lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_FILE) -> Model:
     model = Model(**json.loads(path.read_text(encoding="utf-8")))
-    if tuple(model.sentence.features) != FEATURES or tuple(model.question.features) != QUESTION_FEATURES:
+    sf, qf = model.sentence.features, model.question.features
+    dim = len(sf) - len(FEATURES)
+    if (
+        tuple(sf) != FEATURES + embedding_names("q*s", dim)
+        or tuple(qf) != QUESTION_FEATURES + embedding_names("q", dim)
+    ):
         raise ValueError(f"{path.name} was fitted on other features; run `python -m eval.train`")
     return model
-
-
-def fit_logistic(
-    X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50
-) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """L2-regularised logistic regression by Newton's method on standardised features."""
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
-    w = np.zeros(Z.shape[1])
-    reg = np.full(Z.shape[1], l2)
-    reg[-1] = 0.0  # no penalty on the bias
-    for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-(Z @ w)))
-        g = Z.T @ (p - y) + reg * w
-        H = (Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg) + 1e-9 * np.eye(len(w))
-        step = np.linalg.solve(H, g)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1]), mean, scale
