@@ -38,7 +38,8 @@ FOLDS = 5
 SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
 QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)
 QUOTE_BETA = 0.5  # the further quotes' threshold maximises F-beta: precision counts more than recall
-GROUP_COSINE = 0.92  # questions this close in the embedding space share a fold
+GROUP_COSINE = 0.92
+NAMED_ONLY = False  # --named-only: the ablation without the embedding dimensions (cross-validation only)  # questions this close in the embedding space share a fold
 GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
 
 
@@ -77,6 +78,8 @@ def build(bot, questions: list[dict]):
         u = bot.understand(q["question"], q.get("history"))
         if u is None:  # rejected input: not a relevance question
             continue
+        if q.get("expect_status") not in ("answered", "refused"):
+            continue  # "any" (advice, some adversarial input): no label to learn answer-or-refuse from
         gold = gold_rows(bot.kb, q.get("gold_sentences") or [])
         answerable = q.get("expect_status") == "answered"
         if answerable and not gold:
@@ -116,6 +119,8 @@ def cross_validate(items: list[dict], l2: float) -> None:
 def question_cv(items: list[dict], l2: float):
     """Out-of-fold answerable probability per question (stage two, on the out-of-fold sentence scores)."""
     Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
+    if NAMED_ONLY:
+        Q = Q[:, : len(relevance.QUESTION_FEATURES)]
     y = np.array([1.0 if it["answerable"] else 0.0 for it in items])
     for k in range(FOLDS):
         tr = np.array([it["fold"] != k for it in items])
@@ -247,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", type=Path, nargs="+", default=[p for p in TRAIN_FILES if p.exists()])
     ap.add_argument("--out", type=Path, default=relevance.MODEL_FILE)
     ap.add_argument("--dry-run", action="store_true", help="report the cross-validation, write nothing")
+    ap.add_argument(
+        "--named-only",
+        action="store_true",
+        help="ablation: the named features alone, without the embedding dimensions (implies --dry-run)",
+    )
     args = ap.parse_args(argv)
 
     from bot import load_bot
@@ -255,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     bot = load_bot(Settings(selector="model"), progress=False)
     questions = [q for path in args.train for q in load(path)]
     items = build(bot, questions)
+    if args.named_only:
+        global NAMED_ONLY
+        NAMED_ONLY, args.dry_run = True, True
+        for it in items:
+            it["X"] = it["Xn"]
     assign_folds(items)
     l2_s, l2_q, tried = choose_l2(items)
     t_answer, t_quote = choose_thresholds(items)

@@ -10,8 +10,9 @@ from eval.questions import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
+TRAIN2 = ROOT / "eval" / "train2.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
-EVAL_SETS = ("questions.jsonl", "questions_holdout.jsonl", "questions_fresh.jsonl")
+EVAL_SETS = ("questions.jsonl", "questions_holdout.jsonl", "questions_fresh.jsonl", "questions_fresh2.jsonl")
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
 
@@ -35,8 +36,17 @@ def test_training_set_size_and_mix():
 
 
 @pytest.mark.unit
+def test_second_training_set_is_mostly_answerable_and_names_its_sentences():
+    qs = load_questions(TRAIN2)
+    answerable = [q for q in qs if q.expect_status == "answered"]
+    assert len(qs) >= 200 and len(answerable) >= 0.6 * len(qs)
+    assert all(q.gold_sentences for q in answerable)
+    assert not {q.id for q in qs} & {q.id for q in load_questions(TRAIN)}
+
+
+@pytest.mark.unit
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
-    train = [(q.id, _bag(q.question)) for f in (TRAIN, TRAIN_DISAGREE) for q in load_questions(f)]
+    train = [(q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN_DISAGREE) for q in load_questions(f)]
     clashes = []
     for name in EVAL_SETS:
         for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
