@@ -284,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     dim = X.shape[1] - len(relevance.FEATURES)
     model = relevance.Model(
         sentence=_logistic(
-            relevance.FEATURES + relevance.embedding_names("q*s", dim), l2_s, *logistic.fit_logistic(X, y, _sentence_l2(X, l2_s))
+            relevance.FEATURES + relevance.embedding_names("q*s", dim),
+            l2_s,
+            *logistic.fit_logistic(X, y, _sentence_l2(X, l2_s)),
         ),
         question=_logistic(
             relevance.QUESTION_FEATURES + relevance.embedding_names("q", dim),

@@ -21,7 +21,9 @@ class Logistic(BaseModel):
     scale: list[float]
     weights: list[float]
     bias: float
-    l2: float = 1.0  # the penalty of its embedding dimensions (chosen by cross-validation); named ones: NAMED_L2
+    l2: float = (
+        1.0  # the penalty of its embedding dimensions (chosen by cross-validation); named ones: NAMED_L2
+    )
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:

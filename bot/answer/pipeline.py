@@ -92,7 +92,9 @@ class Bot:
         # without a model fitted in this embedder's space, the hand-set rules choose (and say so once)
         self.selector = settings.selector if model is not None else "rules"
         if self.selector != settings.selector:
-            log.warning("BOT_SELECTOR=model needs a relevance model for %s: using the rules", self.embedder.name)
+            log.warning(
+                "BOT_SELECTOR=model needs a relevance model for %s: using the rules", self.embedder.name
+            )
         self.speller = Speller(self.kb.documents)
         if self.kb.sentences:
             self.kb.sentence_tokens(0)  # fill the token cache before the first question
@@ -176,7 +178,8 @@ class Bot:
         # the scorer also tells the disagreement detector what the question is about, whatever the selector
         scored = (
             self.scorer.score(about, qvec, tokens, lang, hits)
-            if self.scorer.model or s.selector == "model"  # training reads the features even before a model exists
+            if self.scorer.model
+            or s.selector == "model"  # training reads the features even before a model exists
             else None
         )
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
@@ -214,7 +217,9 @@ class Bot:
             # only the disagreements on what the answer quotes; their quotes are not repeated above them
             about_rows = rows + self._about_rows(u.scored)
             disagreements = focus.on_topic(self.kb, self._dx, found, about_rows)
-            if u.scored and self.scorer.model and s.use_evidence_map:  # entries whose sides answer the question
+            if (
+                u.scored and self.scorer.model and s.use_evidence_map
+            ):  # entries whose sides answer the question
                 prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
                 # issue 11 (bot/disagree owner): entries close to the question too; a self-contradiction
                 # on an aspect does not keep out the sources' own disagreement on it

@@ -364,9 +364,8 @@ def load_model(path: Path = MODEL_FILE) -> Model:
     model = Model(**json.loads(path.read_text(encoding="utf-8")))
     sf, qf = model.sentence.features, model.question.features
     dim = len(sf) - len(FEATURES)
-    if (
-        tuple(sf) != FEATURES + embedding_names("q*s", dim)
-        or tuple(qf) != QUESTION_FEATURES + embedding_names("q", dim)
-    ):
+    if tuple(sf) != FEATURES + embedding_names("q*s", dim) or tuple(
+        qf
+    ) != QUESTION_FEATURES + embedding_names("q", dim):
         raise ValueError(f"{path.name} was fitted on other features; run `python -m eval.train`")
     return model
