@@ -66,3 +66,22 @@ def test_the_answer_path_shows_the_entry_asked_about(bot):
     assert any(d.aspect == "contre_indications" and not d.self_contradiction for d in ans.disagreements), [
         (d.aspect, d.self_contradiction) for d in ans.disagreements
     ]
+
+
+def test_every_block_shown_has_a_side_that_answers_the_question(bot):
+    """A block is kept only when the relevance model reads one of its sides as answering the question."""
+    from bot.answer.pipeline import BLOCK_MIN_P
+    from bot.disagree.focus import position_rows
+
+    for q in ("Les exosomes sont-ils dangereux ?", "Combien de séances faut-il ?", "Que sont les exosomes ?"):
+        a = bot.ask(q)
+        u = bot.understand(q)
+        prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
+        for d in a.disagreements:
+            rows = {i for p in d.positions for i in position_rows(bot.kb, p.passage_id, p.quote)}
+            assert max(prob.get(i, 0.0) for i in rows) >= BLOCK_MIN_P, (q, d.topic)
+
+
+def test_the_safety_question_keeps_its_disagreement_block(bot):
+    a = bot.ask("Les exosomes sont-ils dangereux ?")
+    assert any(d.aspect == "securite" for d in a.disagreements), [d.aspect for d in a.disagreements]

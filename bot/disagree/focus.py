@@ -63,3 +63,17 @@ def without_repeats(disagreements: list[Disagreement]) -> list[Disagreement]:
         seen |= quotes
         out.append(d)
     return out
+
+
+def answering(kb, disagreements: list[Disagreement], cands: list[int], p, min_p: float) -> list[Disagreement]:
+    """The blocks one of whose sides the relevance model reads as answering the question (p >= min_p)."""
+    prob = dict(zip(cands, [float(x) for x in p], strict=True))
+    keep = []
+    for d in disagreements:
+        best = max(
+            (prob.get(i, 0.0) for q in d.positions for i in position_rows(kb, q.passage_id, q.quote)),
+            default=0.0,
+        )
+        if best >= min_p:
+            keep.append(d)
+    return keep
