@@ -12,7 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
 TRAIN2 = ROOT / "eval" / "train2.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
-EVAL_SETS = ("questions.jsonl", "questions_holdout.jsonl", "questions_fresh.jsonl", "questions_fresh2.jsonl")
+EVAL_SETS = (
+    "questions.jsonl",
+    "questions_holdout.jsonl",
+    "questions_fresh.jsonl",
+    "questions_fresh2.jsonl",
+    "questions_fresh3.jsonl",
+)
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
 

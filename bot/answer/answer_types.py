@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, field_validator
 
 from bot.errors import LanguageDataError
-from bot.lang.text import merge_spans
+from bot.lang.text import STOPWORDS, merge_spans
 
 TYPES_FILE = Path(__file__).resolve().parent.parent / "lang" / "answer_types.yaml"
 
@@ -50,4 +50,10 @@ def answer_spans(text: str, atype: AnswerType | None) -> list[tuple[int, int]]:
     """Character spans of `text` that hold the kind of answer asked for (for `highlight`)."""
     if atype is None:
         return []
-    return merge_spans(m.span() for p in atype.sentence for m in p.finditer(text) if m.end() > m.start())
+    # a span that is only a function word ("Il" opening a sentence, "Les") holds no answer
+    return merge_spans(
+        m.span()
+        for p in atype.sentence
+        for m in p.finditer(text)
+        if m.end() > m.start() and m.group(0).strip().lower() not in STOPWORDS
+    )

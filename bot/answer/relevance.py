@@ -38,7 +38,7 @@ MODEL_FILE = HERE / "relevance_model.json"
 
 MIN_SENTENCE_CHARS = 25
 GLOBAL_CANDIDATES = 20  # best sentences of the whole corpus added to those of the retrieved passages
-CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")
+CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)|\(image d.illustration\)\.?\s*$")
 REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
 _NAME = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w-]{2,})")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
@@ -67,6 +67,7 @@ FEATURES = (
     "named_source",  # the question names a source (« selon l'Inserm ») and the sentence is from it
     "other_source",  # the question names a source and the sentence is from another one
     "s_english",  # the sentence is in English (the journal's tables): a French reader's question rarely wants it
+    "anaphoric",  # the sentence opens with a word that refers back ("Il", "Ces", "Donc"): unclear read alone
 )
 
 
@@ -113,6 +114,7 @@ class Scorer:
         self.model = model
         self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
         self.english = [float(detect_language(s.text) == "en") for s in kb.sentences]
+        self.anaphoric = [float(_refers_back(s.text)) for s in kb.sentences]
         self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
         self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
         self.source_patterns = {k: re.compile(v) for k, v in data.source_names().items()}
@@ -240,6 +242,7 @@ class Scorer:
                 float(bool(q.named) and s.source_id in q.named),
                 float(bool(q.named) and s.source_id not in q.named),
                 self.english[i],
+                self.anaphoric[i],
             )
         return X
 
@@ -267,6 +270,11 @@ def embedding_names(prefix: str, dim: int) -> tuple[str, ...]:
     return tuple(f"{prefix}[{k}]" for k in range(dim))
 
 
+def _refers_back(text: str) -> bool:
+    words = " ".join(_WORD.findall(text[:60].lower())[:3])
+    return any(words == a or words.startswith(a + " ") for a in data.anaphora())
+
+
 def _usable(kb: KB, i: int) -> bool:
     """Sentences that can answer: not captions, bibliography, table headers, questions or fragments."""
     s = kb.sentences[i]
@@ -274,7 +282,7 @@ def _usable(kb: KB, i: int) -> bool:
     if any(REFERENCE_HEADINGS.match(x) for x in p.heading_path):
         return False
     t = s.text.rstrip()
-    return not (len(t) < MIN_SENTENCE_CHARS or t.endswith("?") or CAPTION.match(t) or _table_header(kb, s))
+    return not (len(t) < MIN_SENTENCE_CHARS or t.endswith("?") or CAPTION.search(t) or _table_header(kb, s))
 
 
 def _table_header(kb: KB, s) -> bool:

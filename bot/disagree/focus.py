@@ -66,14 +66,18 @@ def without_repeats(disagreements: list[Disagreement]) -> list[Disagreement]:
 
 
 def answering(kb, disagreements: list[Disagreement], cands: list[int], p, min_p: float) -> list[Disagreement]:
-    """The blocks one of whose sides the relevance model reads as answering the question (p >= min_p)."""
+    """The blocks the relevance model reads as answering the question (p >= min_p): one side of a
+    disagreement between sources, both sides of a document contradicting itself (one relevant side
+    alone is that document's answer, and its other sentence a tangent)."""
     prob = dict(zip(cands, [float(x) for x in p], strict=True))
+
+    def side(q) -> float:
+        return max((prob.get(i, 0.0) for i in position_rows(kb, q.passage_id, q.quote)), default=0.0)
+
     keep = []
     for d in disagreements:
-        best = max(
-            (prob.get(i, 0.0) for q in d.positions for i in position_rows(kb, q.passage_id, q.quote)),
-            default=0.0,
-        )
-        if best >= min_p:
+        sides = [side(q) for q in d.positions]
+        need = min if d.self_contradiction else max
+        if sides and need(sides) >= min_p:
             keep.append(d)
     return keep

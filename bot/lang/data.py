@@ -148,6 +148,13 @@ def stop_words() -> frozenset[str]:
     return frozenset(_words(HERE / "fr" / "stop_words.txt") + _words(HERE / "en" / "stop_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def anaphora() -> tuple[str, ...]:
+    """Sentence openings that refer back (fr/ and en/anaphora.txt), lower case, longest first."""
+    words = {w.lower() for lang in ("fr", "en") for w in _words(HERE / lang / "anaphora.txt")}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=2)
 def sms_spellings(lang: str) -> dict[str, str]:
     """Chat spellings ("cb", "koi", "pr") and the words they stand for, from <lang>/sms.txt."""
