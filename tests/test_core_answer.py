@@ -62,10 +62,14 @@ def test_answer_finds_the_table_fact(bot):
 
 
 def test_english_framing_french_quotes(bot):
-    ans = bot.ask("How many sessions are needed?")
+    ans = bot.ask("What are exosomes?")
     assert ans.language == "en"
     frames = [s.text for s in ans.statements if s.kind == "framing"]
     assert any(f.startswith("According to") for f in frames)
+    # a disputed point leads with the side-by-side, framed in English too
+    ans = bot.ask("How many sessions are needed?")
+    assert ans.language == "en" and ans.disagreements
+    assert "The sources disagree" in ans.answer_markdown
 
 
 def test_out_of_scope_is_refused_with_suggestions(bot):
