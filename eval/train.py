@@ -1,6 +1,6 @@
 """Fit the sentence-relevance model on the training set and choose its thresholds by cross-validation.
 
-`python -m eval.train` reads `eval/train.jsonl` and `eval/train2.jsonl`
+`python -m eval.train` reads `eval/train.jsonl`, `eval/train2.jsonl` and `eval/train3.jsonl`
 (questions written blind for training, with the sentences that answer them),
 builds every (question, candidate sentence) pair the bot would score, labels a
 pair 1 when the sentence is one of the question's gold sentences, and:
@@ -33,7 +33,7 @@ from bot.lang.text import fold, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
-TRAIN_FILES = (TRAIN, ROOT / "eval" / "train2.jsonl")
+TRAIN_FILES = (TRAIN, ROOT / "eval" / "train2.jsonl", ROOT / "eval" / "train3.jsonl")
 FOLDS = 5
 SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
 QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -104,10 +104,17 @@ def assign_folds(items: list[dict]) -> None:
         it["fold"] = zlib.crc32(group.encode()) % FOLDS
 
 
+def _ranks(it: dict) -> bool:
+    """The sentence model learns to rank the sentences of answerable questions only: an unanswerable
+    question's pairs would all be negatives, and would teach it that a price sentence does not answer a
+    price question (deciding that a question is unanswerable is the question model's job)."""
+    return it["answerable"] and len(it["y"]) > 0
+
+
 def cross_validate(items: list[dict], l2: float) -> None:
     """Out-of-fold sentence probabilities for every item, stored as item['p']."""
     for k in range(FOLDS):
-        train = [it for it in items if it["fold"] != k and len(it["y"])]
+        train = [it for it in items if it["fold"] != k and _ranks(it)]
         X = np.vstack([it["X"] for it in train])
         y = np.concatenate([it["y"] for it in train])
         w, b, mean, scale = logistic.fit_logistic(X, y, _sentence_l2(X, l2))
@@ -279,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     cv["folds"] = f"{FOLDS} folds of {groups} question groups (embedding cosine >= {GROUP_COSINE})"
     Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
     yq = np.array([1.0 if it["answerable"] else 0.0 for it in items])
-    X = np.vstack([it["X"] for it in items if len(it["y"])])
-    y = np.concatenate([it["y"] for it in items if len(it["y"])])
+    X = np.vstack([it["X"] for it in items if _ranks(it)])
+    y = np.concatenate([it["y"] for it in items if _ranks(it)])
     dim = X.shape[1] - len(relevance.FEATURES)
     model = relevance.Model(
         sentence=_logistic(

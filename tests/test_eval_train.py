@@ -11,6 +11,7 @@ from eval.questions import load_questions
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
 TRAIN2 = ROOT / "eval" / "train2.jsonl"
+TRAIN3 = ROOT / "eval" / "train3.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
 EVAL_SETS = (
     "questions.jsonl",
@@ -52,7 +53,9 @@ def test_second_training_set_is_mostly_answerable_and_names_its_sentences():
 
 @pytest.mark.unit
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
-    train = [(q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN_DISAGREE) for q in load_questions(f)]
+    train = [
+        (q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN3, TRAIN_DISAGREE) for q in load_questions(f)
+    ]
     clashes = []
     for name in EVAL_SETS:
         for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
