@@ -68,3 +68,18 @@ def test_elliptical_follow_up_reads_the_history(bot):
     assert a.status == "answered"
     first = next(s for s in a.statements if s.kind == "quote")
     assert "€" in first.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("J'ai une maladie auto-immune, je peux faire des exosomes ?", "auto-immunes"),
+        ("J'ai un bouton de fièvre sur la lèvre, je peux garder mon rendez-vous exosomes visage ?", "lesion"),
+    ],
+)
+def test_a_personal_health_question_leads_with_the_documents_precaution(bot, question, expected):
+    a = bot.ask(question)
+    assert a.status == "answered" and a.referral
+    quotes = [fold(s.text) for s in a.statements if s.kind == "quote"]
+    assert quotes and expected in quotes[0], quotes

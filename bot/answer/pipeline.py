@@ -181,7 +181,7 @@ class Bot:
         about = f"{prev} {q}" if follow else q
         # the scorer also tells the disagreement detector what the question is about, whatever the selector
         scored = (
-            self.scorer.score(about, qvec, tokens, lang, hits)
+            self.scorer.score(about, qvec, tokens, lang, hits, personal=scope.needs_referral(q))
             if self.scorer.model
             or s.selector == "model"  # training reads the features even before a model exists
             else None
@@ -195,7 +195,7 @@ class Bot:
         timings = u.timings
         t = time.perf_counter()
         if self.selector == "model":
-            chosen = self._choose(u.scored, refuse=s.refusal)
+            chosen = self._choose(u.scored, refuse=s.refusal, personal=scope.needs_referral(q))
             if not chosen:
                 # a personal health question is on topic even without a word of the domain
                 on_topic = scope.in_domain(u.about) or scope.needs_referral(q)
@@ -285,14 +285,22 @@ class Bot:
         """What the question is about, by the relevance model: its best sentences."""
         return [i for i, _ in scored.ranked()[:FOCUS_SENTENCES]] if scored else []
 
-    def _choose(self, scored: relevance.Scored, refuse: bool = True) -> list[tuple[int, float]]:
-        """The answering sentence first, then up to a few more that pass the quote threshold and add something."""
+    def _choose(
+        self, scored: relevance.Scored, refuse: bool = True, personal: bool = False
+    ) -> list[tuple[int, float]]:
+        """The answering sentence first, then up to a few more that pass the quote threshold and add something.
+
+        For a personal health question (`personal`) the documents' best precaution comes first."""
         model = self.scorer.model
         if model is None:
             raise BotError("the relevance model is missing or stale: run `python -m eval.train`")
         ranked = scored.ranked()
         if not ranked or (refuse and model.answerable(scored) < model.answer_threshold):
             return []
+        if personal:  # what the sources say about the person's situation comes first
+            caution = [(i, p) for i, p in ranked if i in self.scorer.precautions]
+            if caution:
+                ranked = [caution[0]] + [x for x in ranked if x[0] != caution[0][0]]
         chosen = [ranked[0]]
         seen = [self.kb.sentence_tokens(ranked[0][0])]
         for i, p in ranked[1:]:

@@ -115,6 +115,11 @@ class Scorer:
         self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
         self.english = [float(detect_language(s.text) == "en") for s in kb.sentences]
         self.anaphoric = [float(_refers_back(s.text)) for s in kb.sentences]
+        pattern = data.precautions()
+        # the documents' precautions and contraindications (bot/lang/precautions.txt)
+        self.precautions = tuple(
+            i for i, s in enumerate(kb.sentences) if self.usable[i] and pattern.search(s.text)
+        )
         self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
         self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
         self.source_patterns = {k: re.compile(v) for k, v in data.source_names().items()}
@@ -189,9 +194,9 @@ class Scorer:
         count += sum(m.group(0) not in self.folded_corpus for m in _NUMBER.finditer(text))
         return min(count, 2)
 
-    def candidates(self, hits: list[Hit], centered: np.ndarray) -> list[int]:
-        """Sentences of the retrieved passages plus the closest sentences of the whole corpus."""
-        out: dict[int, None] = {}
+    def candidates(self, hits: list[Hit], centered: np.ndarray, extra: tuple[int, ...] = ()) -> list[int]:
+        """Sentences of the retrieved passages, the closest sentences of the whole corpus, and `extra`."""
+        out: dict[int, None] = dict.fromkeys(extra)
         for h in hits:
             for i in self.kb.passage_sentences.get(h.passage.id, []):
                 out[i] = None
@@ -246,11 +251,20 @@ class Scorer:
             )
         return X
 
-    def score(self, text: str, qvec: np.ndarray, tokens: list[str], lang: str, hits: list[Hit]) -> Scored:
+    def score(
+        self,
+        text: str,
+        qvec: np.ndarray,
+        tokens: list[str],
+        lang: str,
+        hits: list[Hit],
+        personal: bool = False,
+    ) -> Scored:
+        """`personal`: a personal health question, whose candidates always include the precautions."""
         dense = self.kb.sentence_vecs @ qvec
         centered = self.kb.sentence_scores(qvec)
         q = self.query(text, qvec, tokens, lang)
-        cands = self.candidates(hits, centered)
+        cands = self.candidates(hits, centered, self.precautions if personal else ())
         X = self.features(q, cands, hits, dense, centered)
         Z = pair_matrix(X, self.kb.sentence_vecs[cands], qvec)
         p = self.model.predict(Z) if self.model is not None else np.zeros(len(cands))

@@ -149,6 +149,19 @@ def stop_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def precautions() -> re.Pattern:
+    """How the documents word a precaution or a contraindication (precautions.txt), as one pattern."""
+    path = HERE / "precautions.txt"
+    pieces = _words(path)
+    for piece in pieces:
+        try:
+            re.compile(piece)
+        except re.error as exc:
+            raise LanguageDataError(f"{_name(path)}: bad regex {piece!r}: {exc}") from exc
+    return re.compile("|".join(f"(?:{p})" for p in pieces), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def anaphora() -> tuple[str, ...]:
     """Sentence openings that refer back (fr/ and en/anaphora.txt), lower case, longest first."""
     words = {w.lower() for lang in ("fr", "en") for w in _words(HERE / lang / "anaphora.txt")}
