@@ -38,8 +38,7 @@ FOLDS = 5
 SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
 QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)
 QUOTE_BETA = 0.5  # the further quotes' threshold maximises F-beta: precision counts more than recall
-GROUP_COSINE = 0.92
-NAMED_ONLY = False  # --named-only: the ablation without the embedding dimensions (cross-validation only)  # questions this close in the embedding space share a fold
+GROUP_COSINE = 0.92  # questions this close in the embedding space share a fold
 GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
 
 
@@ -123,10 +122,12 @@ def cross_validate(items: list[dict], l2: float) -> None:
                 it["p"] = logistic.predict(it["X"], w, b, mean, scale)
 
 
-def question_cv(items: list[dict], l2: float):
-    """Out-of-fold answerable probability per question (stage two, on the out-of-fold sentence scores)."""
+def question_cv(items: list[dict], l2: float, named_only: bool = False):
+    """Out-of-fold answerable probability per question (stage two, on the out-of-fold sentence scores).
+
+    `named_only`: the ablation without the question's embedding."""
     Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
-    if NAMED_ONLY:
+    if named_only:
         Q = Q[:, : len(relevance.QUESTION_FEATURES)]
     y = np.array([1.0 if it["answerable"] else 0.0 for it in items])
     for k in range(FOLDS):
@@ -158,7 +159,7 @@ def status_accuracy(items: list[dict]) -> float:
     return max(float(((a >= t) == should).mean()) for t in GRID)
 
 
-def choose_l2(items: list[dict]) -> tuple[float, float, dict]:
+def choose_l2(items: list[dict], named_only: bool = False) -> tuple[float, float, dict]:
     """The two penalties, each the best of its grid in cross-validation (sentence model first)."""
     tried: dict = {"sentence": {}, "question": {}}
     for l2 in SENTENCE_L2:
@@ -167,10 +168,10 @@ def choose_l2(items: list[dict]) -> tuple[float, float, dict]:
     l2_s = max(tried["sentence"], key=tried["sentence"].get)
     cross_validate(items, l2_s)
     for l2 in QUESTION_L2:
-        question_cv(items, l2)
+        question_cv(items, l2, named_only)
         tried["question"][l2] = round(status_accuracy(items), 3)
     l2_q = max(tried["question"], key=tried["question"].get)
-    question_cv(items, l2_q)
+    question_cv(items, l2_q, named_only)
     return l2_s, l2_q, tried
 
 
@@ -273,16 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     questions = [q for path in args.train for q in load(path)]
     items = build(bot, questions)
     if args.named_only:
-        global NAMED_ONLY
-        NAMED_ONLY, args.dry_run = True, True
+        args.dry_run = True
         for it in items:
             it["X"] = it["Xn"]
     assign_folds(items)
-    l2_s, l2_q, tried = choose_l2(items)
+    l2_s, l2_q, tried = choose_l2(items, args.named_only)
     t_answer, t_quote = choose_thresholds(items)
     cv = report(items, t_answer, t_quote)
     cv["penalties_tried"] = tried
-    groups = len({(it["fold"], it.get("group")) for it in items})
+    groups = len({it["group"] for it in items})
     cv["folds"] = f"{FOLDS} folds of {groups} question groups (embedding cosine >= {GROUP_COSINE})"
     Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
     yq = np.array([1.0 if it["answerable"] else 0.0 for it in items])

@@ -195,10 +195,11 @@ class Bot:
         timings = u.timings
         t = time.perf_counter()
         if self.selector == "model":
-            chosen = self._choose(u.scored, refuse=s.refusal, personal=scope.needs_referral(q))
+            personal = scope.needs_referral(q)
+            chosen = self._choose(u.scored, refuse=s.refusal, personal=personal)
             if not chosen:
                 # a personal health question is on topic even without a word of the domain
-                on_topic = scope.in_domain(u.about) or scope.needs_referral(q)
+                on_topic = scope.in_domain(u.about) or personal
                 status = "not_in_sources" if on_topic else "out_of_scope"
                 return self._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
             rows = [i for i, _ in chosen]

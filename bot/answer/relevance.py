@@ -28,6 +28,7 @@ from bot.answer.lexicon import covered, maps_to_documents
 from bot.answer.logistic import Logistic, fit_logistic  # noqa: F401 (re-exported)
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
+from bot.answer.spelling import TYPO_SIMILARITY, TYPO_ZIPF
 from bot.answer.vocab import GENERIC
 from bot.lang import data
 from bot.lang.text import content_tokens, detect_language, fold
@@ -43,8 +44,6 @@ REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references
 _NAME = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w-]{2,})")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-TYPO_ZIPF = 3.0  # an unknown word rarer than this in general language may be a misspelling
-TYPO_SIMILARITY = 0.8  # ... of a document word this close (difflib ratio)
 
 FEATURES = (
     "s_dense",  # cosine of the question and the bare sentence
