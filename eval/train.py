@@ -1,9 +1,11 @@
 """Fit the sentence-relevance model on the training set and choose its thresholds by cross-validation.
 
-`python -m eval.train` reads `eval/train.jsonl`, `eval/train2.jsonl` and `eval/train3.jsonl`
+`python -m eval.train` reads `eval/train.jsonl` to `eval/train4.jsonl`
 (questions written blind for training, with the sentences that answer them),
 builds every (question, candidate sentence) pair the bot would score, labels a
-pair 1 when the sentence is one of the question's gold sentences, and:
+pair 1 when the sentence is one of the question's gold sentences, fits a
+listwise ranker (a softmax over each question's candidates) and a calibration
+of its scores, then the answer-or-refuse model over them, and:
 
 1. runs a 5-fold cross-validation over groups of questions (paraphrases close
    in the embedding space share a group): the model is fitted on four folds
@@ -33,7 +35,7 @@ from bot.lang.text import fold, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
-TRAIN_FILES = (TRAIN, ROOT / "eval" / "train2.jsonl", ROOT / "eval" / "train3.jsonl")
+TRAIN_FILES = tuple(ROOT / "eval" / f"{n}.jsonl" for n in ("train", "train2", "train3", "train4"))
 FOLDS = 5
 SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
 QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -110,16 +112,45 @@ def _ranks(it: dict) -> bool:
     return it["answerable"] and len(it["y"]) > 0
 
 
-def cross_validate(items: list[dict], l2: float) -> None:
-    """Out-of-fold sentence probabilities for every item, stored as item['p']."""
+def cross_validate(items: list[dict], l2: float, pointwise: bool = False) -> None:
+    """Out-of-fold sentence probabilities for every item, stored as item['p'].
+
+    The ranker is fitted listwise (`logistic.fit_listwise`), then calibrated: each fold's calibration
+    is fitted on the out-of-fold scores of the other folds, so no probability comes from a model that
+    saw its question. `pointwise`: the ablation with one logistic model over all pairs instead."""
     for k in range(FOLDS):
         train = [it for it in items if it["fold"] != k and _ranks(it)]
-        X = np.vstack([it["X"] for it in train])
-        y = np.concatenate([it["y"] for it in train])
-        w, b, mean, scale = logistic.fit_logistic(X, y, _sentence_l2(X, l2))
+        if pointwise:
+            X = np.vstack([it["X"] for it in train])
+            y = np.concatenate([it["y"] for it in train])
+            w, b, mean, scale = logistic.fit_logistic(X, y, _sentence_l2(X, l2))
+        else:
+            w, mean, scale = _fit_ranker(train, l2)
+            b = 0.0
         for it in items:
             if it["fold"] == k:
-                it["p"] = logistic.predict(it["X"], w, b, mean, scale)
+                it["score"] = ((it["X"] - mean) / scale) @ w + b if len(it["X"]) else np.zeros(0)
+                it["p"] = 1.0 / (1.0 + np.exp(-it["score"]))
+    if pointwise:
+        return
+    for k in range(FOLDS):
+        cal = _fit_calibration([it for it in items if it["fold"] != k and _ranks(it)])
+        for it in items:
+            if it["fold"] == k:
+                it["p"] = cal.predict(relevance.calibration_matrix(it["score"]))
+
+
+def _fit_ranker(train: list[dict], l2: float):
+    ranked = [it for it in train if it["y"].any()]
+    X0 = ranked[0]["X"]
+    return logistic.fit_listwise([it["X"] for it in ranked], [it["y"] for it in ranked], _sentence_l2(X0, l2))
+
+
+def _fit_calibration(items: list[dict]) -> logistic.Logistic:
+    """Two weights and a bias from (out-of-fold) ranking scores to the probability that a sentence answers."""
+    C = np.vstack([relevance.calibration_matrix(it["score"]) for it in items])
+    y = np.concatenate([it["y"] for it in items])
+    return _logistic(relevance.CALIBRATION_FEATURES, 0.0, *logistic.fit_logistic(C, y, 1e-3))
 
 
 def question_cv(items: list[dict], l2: float, named_only: bool = False):
@@ -159,14 +190,16 @@ def status_accuracy(items: list[dict]) -> float:
     return max(float(((a >= t) == should).mean()) for t in GRID)
 
 
-def choose_l2(items: list[dict], named_only: bool = False) -> tuple[float, float, dict]:
+def choose_l2(
+    items: list[dict], named_only: bool = False, pointwise: bool = False
+) -> tuple[float, float, dict]:
     """The two penalties, each the best of its grid in cross-validation (sentence model first)."""
     tried: dict = {"sentence": {}, "question": {}}
     for l2 in SENTENCE_L2:
-        cross_validate(items, l2)
+        cross_validate(items, l2, pointwise)
         tried["sentence"][l2] = round(first_gold(items), 3)
     l2_s = max(tried["sentence"], key=tried["sentence"].get)
-    cross_validate(items, l2_s)
+    cross_validate(items, l2_s, pointwise)
     for l2 in QUESTION_L2:
         question_cv(items, l2, named_only)
         tried["question"][l2] = round(status_accuracy(items), 3)
@@ -265,7 +298,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="ablation: the named features alone, without the embedding dimensions (implies --dry-run)",
     )
+    ap.add_argument(
+        "--pointwise",
+        action="store_true",
+        help="ablation: one logistic model over all pairs instead of the listwise ranker (implies --dry-run)",
+    )
     args = ap.parse_args(argv)
+    args.dry_run = args.dry_run or args.pointwise
 
     from bot import load_bot
     from bot.settings import Settings
@@ -278,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         for it in items:
             it["X"] = it["Xn"]
     assign_folds(items)
-    l2_s, l2_q, tried = choose_l2(items, args.named_only)
+    l2_s, l2_q, tried = choose_l2(items, args.named_only, args.pointwise)
     t_answer, t_quote = choose_thresholds(items)
     cv = report(items, t_answer, t_quote)
     cv["penalties_tried"] = tried
@@ -286,15 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     cv["folds"] = f"{FOLDS} folds of {groups} question groups (embedding cosine >= {GROUP_COSINE})"
     Q = np.vstack([relevance.question_matrix(it["s"], it["Xn"], it["p"]) for it in items])
     yq = np.array([1.0 if it["answerable"] else 0.0 for it in items])
-    X = np.vstack([it["X"] for it in items if _ranks(it)])
-    y = np.concatenate([it["y"] for it in items if _ranks(it)])
-    dim = X.shape[1] - len(relevance.FEATURES)
+    ranked = [it for it in items if _ranks(it)]
+    dim = ranked[0]["X"].shape[1] - len(relevance.FEATURES)
+    w, mean, scale = _fit_ranker(ranked, l2_s)
     model = relevance.Model(
         sentence=_logistic(
-            relevance.FEATURES + relevance.embedding_names("q*s", dim),
-            l2_s,
-            *logistic.fit_logistic(X, y, _sentence_l2(X, l2_s)),
+            relevance.FEATURES + relevance.embedding_names("q*s", dim), l2_s, w, 0.0, mean, scale
         ),
+        calibration=_fit_calibration(ranked),  # on the out-of-fold scores of the chosen penalty
         question=_logistic(
             relevance.QUESTION_FEATURES + relevance.embedding_names("q", dim),
             l2_q,

@@ -92,7 +92,6 @@ def test_on_topic_but_not_covered(bot):
     assert ans.status in ("not_in_sources", "answered")
 
 
-@pytest.mark.xfail(strict=True, reason="relevance model answers it with the review's neurology sentences")
 def test_a_disease_the_documents_never_name_is_not_in_sources(bot):
     ans = bot.ask("Les exosomes soignent-ils la sclérose latérale amyotrophique ?")
     assert ans.status == "not_in_sources", ans.answer_markdown

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
 TRAIN2 = ROOT / "eval" / "train2.jsonl"
 TRAIN3 = ROOT / "eval" / "train3.jsonl"
+TRAIN4 = ROOT / "eval" / "train4.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
 EVAL_SETS = (
     "questions.jsonl",
@@ -19,6 +20,8 @@ EVAL_SETS = (
     "questions_fresh.jsonl",
     "questions_fresh2.jsonl",
     "questions_fresh3.jsonl",
+    "questions_fresh4.jsonl",
+    "questions_fresh5.jsonl",
 )
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
@@ -54,7 +57,7 @@ def test_second_training_set_is_mostly_answerable_and_names_its_sentences():
 @pytest.mark.unit
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
     train = [
-        (q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN3, TRAIN_DISAGREE) for q in load_questions(f)
+        (q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN3, TRAIN4, TRAIN_DISAGREE) for q in load_questions(f)
     ]
     clashes = []
     for name in EVAL_SETS:

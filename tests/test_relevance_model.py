@@ -1,8 +1,9 @@
 """The fitted relevance model: it loads, matches its features, and its answers keep the contract."""
 
+import numpy as np
 import pytest
 
-from bot.answer import relevance
+from bot.answer import logistic, relevance
 from bot.lang.text import is_verbatim
 from bot.settings import Settings
 
@@ -15,8 +16,30 @@ def test_model_file_matches_the_features_and_holds_its_cross_validation():
     assert tuple(m.sentence.features) == relevance.FEATURES + relevance.embedding_names("q*s", dim)
     assert tuple(m.question.features) == relevance.QUESTION_FEATURES + relevance.embedding_names("q", dim)
     assert len(m.sentence.weights) == len(m.sentence.features) and m.sentence.l2 > 0
+    assert m.calibration is not None and tuple(m.calibration.features) == relevance.CALIBRATION_FEATURES
     cv = m.trained_on["cross_validation"]
     assert cv["questions"] >= 300 and 0 < m.answer_threshold < 1 and 0 < m.quote_threshold < 1
+
+
+@pytest.mark.unit
+def test_listwise_ranker_puts_the_answering_candidate_first_within_each_question():
+    """Each question's answer has the highest first feature among its own candidates, while the
+    feature's level varies from question to question: a ranker must compare within a question."""
+    rng = np.random.default_rng(0)
+    Xs, ys = [], []
+    for _ in range(60):
+        X = rng.normal(size=(8, 3)) + rng.normal(scale=3.0, size=(1, 3))  # a per-question offset
+        y = np.zeros(8)
+        y[int(np.argmax(X[:, 0]))] = 1.0
+        Xs.append(X)
+        ys.append(y)
+    w, mean, scale = logistic.fit_listwise(Xs[:40], ys[:40], 0.1)
+    assert w[0] > 3 * max(abs(w[1]), abs(w[2]))
+    held = [y[int(np.argmax(((X - mean) / scale) @ w))] for X, y in zip(Xs[40:], ys[40:], strict=True)]
+    assert sum(held) >= 18  # of 20 held-out questions
+    m = relevance.load_model()
+    p = m.calibration.predict(relevance.calibration_matrix(np.array([2.0, 0.5, -1.0])))
+    assert np.all((p > 0) & (p < 1)) and p[0] > p[1] > p[2]  # calibrated, and in the ranker's order
 
 
 @pytest.mark.unit

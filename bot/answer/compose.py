@@ -8,24 +8,21 @@ about exosomes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.answer.lexicon import covered
 from bot.answer.retrieve import Hit
+from bot.answer.usable import usable
 from bot.answer.vocab import GENERIC
 from bot.models import Citation, Disagreement, SourceProfile, Statement
 from bot.render.context import block_title_key
 from bot.render.messages import message
 from bot.store.kb import KB
 
-MIN_SENTENCE_CHARS = 25
 LEXICAL_WEIGHT = 0.08  # share of the question's (idf-weighted) specific words found in the sentence
 IDF_POWER = 1.0  # rare words carry the question's focus
-CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)")  # figure and table captions label, they do not answer
-REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
 WINDOW = 0.05  # quotes within this score distance of the best one are kept
 OTHER_VOICES = 2  # extra quotes allowed to bring in sources not yet heard
 
@@ -62,16 +59,8 @@ def pick_sentences(
     sims = kb.sentence_scores(qvec)
     cands: list[Pick] = []
     for rank, h in enumerate(hits):
-        if any(REFERENCE_HEADINGS.match(x) for x in h.passage.heading_path):
-            continue  # a bibliography entry names a study, it answers nothing
         for i in kb.passage_sentences.get(h.passage.id, []):
-            s = kb.sentences[i]
-            if (
-                len(s.text) < MIN_SENTENCE_CHARS
-                or s.text.rstrip().endswith("?")
-                or CAPTION.match(s.text)
-                or _is_table_header(kb, s)
-            ):
+            if not usable(kb, i):
                 continue
             toks = kb.sentence_tokens(i)
             overlap = sum(w for t, w in weights.items() if covered(t, toks)) / total
@@ -101,17 +90,6 @@ def pick_sentences(
             chosen.append(c)
             count[sid] = 1
     return chosen
-
-
-def _is_table_header(kb: KB, s) -> bool:
-    """The first row of a table names columns; it answers nothing on its own."""
-    if not s.text.startswith("|"):
-        return False
-    p = kb.passages[s.passage_id]
-    doc = kb.documents[p.source_id]
-    at = p.start + s.start
-    prev_line = doc[:at].rstrip("\n").rsplit("\n", 1)[-1].strip()
-    return not prev_line.startswith("|")
 
 
 def source_framing(src: SourceProfile, lang: str) -> str:

@@ -29,6 +29,7 @@ from bot.answer.logistic import Logistic, fit_logistic  # noqa: F401 (re-exporte
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.spelling import TYPO_SIMILARITY, TYPO_ZIPF
+from bot.answer.usable import refers_back, usable
 from bot.answer.vocab import GENERIC
 from bot.lang import data
 from bot.lang.text import content_tokens, detect_language, fold
@@ -37,10 +38,7 @@ from bot.store.kb import KB
 HERE = Path(__file__).resolve().parent
 MODEL_FILE = HERE / "relevance_model.json"
 
-MIN_SENTENCE_CHARS = 25
 GLOBAL_CANDIDATES = 20  # best sentences of the whole corpus added to those of the retrieved passages
-CAPTION = re.compile(r"^(Fig\.|Tableau [IVX]+\s*:)|\(image d.illustration\)\.?\s*$")
-REFERENCE_HEADINGS = re.compile(r"(?i)^\s*(bibliographie|références|references|sources)\b")
 _NAME = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w-]{2,})")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -111,9 +109,9 @@ class Scorer:
     def __init__(self, kb: KB, model: Model | None):
         self.kb = kb
         self.model = model
-        self.usable = [_usable(kb, i) for i in range(len(kb.sentences))]
+        self.usable = [usable(kb, i) for i in range(len(kb.sentences))]
         self.english = [float(detect_language(s.text) == "en") for s in kb.sentences]
-        self.anaphoric = [float(_refers_back(s.text)) for s in kb.sentences]
+        self.anaphoric = [float(refers_back(s.text)) for s in kb.sentences]
         pattern = data.precautions()
         # the documents' precautions and contraindications (bot/lang/precautions.txt)
         self.precautions = tuple(
@@ -283,31 +281,6 @@ def embedding_names(prefix: str, dim: int) -> tuple[str, ...]:
     return tuple(f"{prefix}[{k}]" for k in range(dim))
 
 
-def _refers_back(text: str) -> bool:
-    words = " ".join(_WORD.findall(text[:60].lower())[:3])
-    return any(words == a or words.startswith(a + " ") for a in data.anaphora())
-
-
-def _usable(kb: KB, i: int) -> bool:
-    """Sentences that can answer: not captions, bibliography, table headers, questions or fragments."""
-    s = kb.sentences[i]
-    p = kb.passages[s.passage_id]
-    if any(REFERENCE_HEADINGS.match(x) for x in p.heading_path):
-        return False
-    t = s.text.rstrip()
-    return not (len(t) < MIN_SENTENCE_CHARS or t.endswith("?") or CAPTION.search(t) or _table_header(kb, s))
-
-
-def _table_header(kb: KB, s) -> bool:
-    """The first row of a table names columns; it answers nothing on its own."""
-    if not s.text.startswith("|"):
-        return False
-    p = kb.passages[s.passage_id]
-    at = p.start + s.start
-    prev_line = kb.documents[p.source_id][:at].rstrip("\n").rsplit("\n", 1)[-1].strip()
-    return not prev_line.startswith("|")
-
-
 QUESTION_FEATURES = (
     "best_logit",  # log-odds of the best sentence
     "second_logit",  # ... of the second best
@@ -363,10 +336,23 @@ def question_features(s: Scored, X: np.ndarray, p: np.ndarray) -> np.ndarray:
     )
 
 
-class Model(BaseModel):
-    """The sentence model, the answer-or-refuse model over its output, and the two thresholds."""
+CALIBRATION_FEATURES = ("rank_score", "below_best")  # the ranker's score, and its distance below the best
 
-    sentence: Logistic
+
+def calibration_matrix(score: np.ndarray) -> np.ndarray:
+    """What the calibration reads: a listwise score says which sentence is best, not how likely it is to
+    answer; its distance below the question's best sentence says whether a further quote is as good."""
+    if len(score) == 0:
+        return np.zeros((0, len(CALIBRATION_FEATURES)))
+    return np.c_[score, score - score.max()]
+
+
+class Model(BaseModel):
+    """The sentence ranker and its calibration, the answer-or-refuse model over its output, and the
+    two thresholds."""
+
+    sentence: Logistic  # a listwise ranker when `calibration` is set, else a pointwise logistic model
+    calibration: Logistic | None = None  # turns the ranker's scores into probabilities
     question: Logistic
     answer_threshold: float  # probability that the question is answerable, needed to answer at all
     quote_threshold: float  # further quotes must reach this sentence probability
@@ -374,7 +360,9 @@ class Model(BaseModel):
     trained_on: dict = {}
 
     def predict(self, Z: np.ndarray) -> np.ndarray:
-        return self.sentence.predict(Z)
+        if self.calibration is None:
+            return self.sentence.predict(Z)
+        return self.calibration.predict(calibration_matrix(self.sentence.score(Z)))
 
     def answerable(self, s: Scored) -> float:
         return float(self.question.predict(question_matrix(s, s.X, s.p))[0])
@@ -385,8 +373,10 @@ def load_model(path: Path = MODEL_FILE) -> Model:
     model = Model(**json.loads(path.read_text(encoding="utf-8")))
     sf, qf = model.sentence.features, model.question.features
     dim = len(sf) - len(FEATURES)
-    if tuple(sf) != FEATURES + embedding_names("q*s", dim) or tuple(
-        qf
-    ) != QUESTION_FEATURES + embedding_names("q", dim):
+    if (
+        tuple(sf) != FEATURES + embedding_names("q*s", dim)
+        or tuple(qf) != QUESTION_FEATURES + embedding_names("q", dim)
+        or (model.calibration is not None and tuple(model.calibration.features) != CALIBRATION_FEATURES)
+    ):
         raise ValueError(f"{path.name} was fitted on other features; run `python -m eval.train`")
     return model
