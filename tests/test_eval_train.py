@@ -57,7 +57,9 @@ def test_second_training_set_is_mostly_answerable_and_names_its_sentences():
 @pytest.mark.unit
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
     train = [
-        (q.id, _bag(q.question)) for f in (TRAIN, TRAIN2, TRAIN3, TRAIN4, TRAIN_DISAGREE) for q in load_questions(f)
+        (q.id, _bag(q.question))
+        for f in (TRAIN, TRAIN2, TRAIN3, TRAIN4, TRAIN_DISAGREE)
+        for q in load_questions(f)
     ]
     clashes = []
     for name in EVAL_SETS:
