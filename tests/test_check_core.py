@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from bot.check import check
-from bot.check.label import _legal, _quantity, claim_direction, thresholds
+from bot.check.label import _legal, _quantity, claim_direction
 from bot.check.split import quantity_parts
 from bot.disagree import quantities as qty
 from bot.disagree import stance as st
@@ -100,27 +100,29 @@ def test_english_quantities_are_parts():
     assert {p.aspect for p in quantity_parts("One session costs €700")} == {"prix"}  # "one": an article
 
 
-def test_a_source_below_the_fitted_cut_says_nothing(bot):
-    """The gate on real relevance-model probabilities: an off-topic claim leaves every source silent."""
-    from bot.check import decide, read
+def test_an_off_topic_claim_leaves_every_source_silent(bot):
+    """The fitted model on real readings: a claim the documents do not address gets no row."""
+    from bot.check import decide, predict, read
 
-    th = thresholds()
-    lowest = min(th["speaks"], th["fallback"] or 1.01)
     q = "Les exosomes rendent les voitures électriques plus rapides"
-    _, parts, raw, speak = read(bot, q, "fr")
+    r = read(bot, q, "fr")
+    assert decide(bot.kb, q, r, predict(r)) == []
     on = read(
         bot, "Les exosomes d'origine humaine sont interdits en cosmétique dans l'Union européenne", "fr"
-    )[3]
-    assert max(p for p, _ in on.values()) >= lowest
-    assert decide(bot.kb, q, parts, raw, speak, th) == []
-    assert all(p < lowest for p, _ in speak.values())
+    )
+    assert any(lab != "ne dit rien" for lab in predict(on).values())
+    assert check(bot, q).status in ("not_in_sources", "out_of_scope")
 
 
 def test_training_and_blind_claims_share_no_near_duplicate():
     from tests.test_eval_train import NEAR, _bag, _jaccard
 
     root = Path(__file__).resolve().parent.parent / "eval"
-    train = [(c["id"], _bag(c["claim"])) for c in load(root / "claims_train.jsonl")]
+    train = [
+        (c["id"], _bag(c["claim"]))
+        for f in ("claims_train.jsonl", "claims_train2.jsonl")
+        for c in load(root / f)
+    ]
     clashes = [
         (tid, c["id"])
         for c in load(root / "claims.jsonl")
@@ -128,4 +130,4 @@ def test_training_and_blind_claims_share_no_near_duplicate():
         for tid, tb in train
         if _jaccard(tb, eb) >= NEAR
     ]
-    assert len(train) >= 70 and clashes == []
+    assert len(train) >= 140 and clashes == []

@@ -1,11 +1,15 @@
-"""How the claim check reads a claim's strength and its quantities, and how the gate uses them, on real sentences."""
+"""How the claim check reads a claim's strength, direction and quantities, and how the fitted model uses them."""
 
 from __future__ import annotations
 
-from bot.check import decide, read
-from bot.check.label import CONTRA, NUANCE, SILENT, SUPPORT, Label, _quantity, gate, thresholds
-from bot.check.split import Part, quantity_parts, strong
+import numpy as np
+
+from bot.check import decide, predict, read
+from bot.check.label import CONTRA, NUANCE, SILENT, SUPPORT, _quantity, claim_direction
+from bot.check.model import FEATURES, LABELS, fit_softmax, model, softmax_proba
+from bot.check.split import quantity_parts, strong
 from bot.disagree import quantities as qty
+from bot.disagree import stance as st
 
 
 def _sentence(bot, start: str) -> int:
@@ -54,33 +58,38 @@ def test_quantity_same_overlapping_or_apart(bot):
     assert label("Les exosomes font 5 micromètres") == CONTRA
 
 
-def test_gate_reads_the_claims_strength():
-    """An absolute claim is met by a hedging source on less; a plain claim's weak contradiction is a nuance."""
-    th = {
-        "speaks": 0.5,
-        "contredit": 0.6,
-        "fallback": 0.1,
-        "agrees": 0.4,
-        "speaks_strong": 0.05,
-        "speaks_precise": 0.02,
-    }
-    labels = {"inserm": Label(CONTRA, 1), "clinique": Label(SUPPORT, 2)}
-    low = {"inserm": (0.1, 1), "clinique": (0.1, 2)}
-    absolute = Part("securite", "sans aucun risque", "stance", strong=True)
-    plain = Part("securite", "bien toléré", "stance")
-    got = gate(labels, low, th, absolute)
-    assert got["inserm"].label == CONTRA and got["clinique"].label == SILENT
-    assert gate(labels, low, th, plain)["inserm"].label == SILENT
-    assert gate(labels, {"inserm": (0.55, 1)}, th, plain)["inserm"].label == NUANCE
-    price = Part("prix", "2000 €", "quantity", (2000.0, 2000.0), "2000 €")
-    assert gate({"inserm": Label(CONTRA, 1)}, {"inserm": (0.03, 1)}, th, price)["inserm"].label == CONTRA
+def test_an_advert_negating_a_harm_reassures():
+    """ "zéro risque", "aucun risque de cancer", "jamais la moindre rougeur" assert safety; a named harm warns."""
+    sec, cancer = st.ASPECT_BY_KEY["securite"], st.ASPECT_BY_KEY["cancer"]
+    assert claim_direction("Les exosomes ne présentent absolument aucun risque de cancer.", cancer) > 0
+    assert claim_direction("Sans aucun danger : zéro rejet, zéro risque.", sec) > 0
+    assert claim_direction("Après la séance, jamais la moindre rougeur", sec) > 0
+    assert claim_direction("A risk-free treatment", sec) > 0
+    assert claim_direction("Les exosomes provoquent des rougeurs", sec) < 0
+    assert claim_direction("Exosomes can cause cancer", cancer) < 0
+
+
+def test_softmax_fitter_learns_a_separable_rule():
+    """The fitter on data whose label is a known function of two features: it must find it."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.where(X[:, 0] > 0.5, 0, np.where(X[:, 1] > 0.5, 1, np.where(X[:, 0] < -0.5, 2, 3)))
+    W, b, mean, scale = fit_softmax(X, y, l2=0.01)
+    assert (softmax_proba(X, W, b, mean, scale).argmax(axis=1) == y).mean() > 0.9
+    assert W.shape == (len(LABELS), 3) and not W[-1].any()  # the last label is the reference
+
+
+def test_fitted_model_matches_the_features():
+    m = model()
+    assert m is not None, "run python -m eval.claims_train --write"
+    assert tuple(m.features) == FEATURES and np.asarray(m.weights).shape == (4, len(FEATURES))
 
 
 def test_a_source_that_states_the_claim_supports_it(bot):
     """A true-to-one-source claim: that source's best sentence says it, with the fitted cuts."""
     q = "Au Royaume-Uni, on trouve des exosomes dérivés de testicules de saumon"
-    _, parts, raw, speak = read(bot, q, "fr")
-    kept = decide(bot.kb, q, parts, raw, speak, thresholds())
+    r = read(bot, q, "fr")
+    kept = decide(bot.kb, q, r, predict(r))
     inserm = next(lab["inserm"] for _, lab in kept if lab["inserm"].label != SILENT)
     assert inserm.label == SUPPORT
     assert "saumon" in bot.kb.sentences[inserm.row].text

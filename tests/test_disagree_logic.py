@@ -48,6 +48,10 @@ def dx():
         ("Les exosomes sont-ils autorisés en France ?", False),  # a name two sources use
         ("Y a-t-il des essais cliniques ?", False),  # "cliniques" is not "la clinique"
         ("Les exosomes sont-ils sûrs ?", False),
+        # a source's claim put to the others is not a question about that source's words
+        ("L'Inserm dit que les injections sont interdites, c'est sûr ?", False),
+        ("The clinic claims that exosomes work: is that solid?", False),
+        ("What does the clinic say about exosomes?", True),
     ],
 )
 def test_questions_about_one_source(dx, question, single):

@@ -68,23 +68,48 @@ def test_the_answer_path_shows_the_entry_asked_about(bot):
     ]
 
 
-def test_every_block_shown_has_a_side_that_answers_the_question(bot):
-    """A block is kept only when the relevance model reads one of its sides (both, for a document
-    contradicting itself) as answering the question."""
-    from bot.answer.pipeline import BLOCK_MIN_P
-    from bot.disagree.focus import position_rows
+def test_every_block_shown_has_a_side_among_the_best_ranked_sentences(bot):
+    """A block is kept only when one of its sides (both, for a document contradicting itself) is among the
+    relevance model's best-ranked sentences for the question, and the question is close to its entry."""
+    from bot.disagree import focus
 
     for q in ("Les exosomes sont-ils dangereux ?", "Combien de séances faut-il ?", "Que sont les exosomes ?"):
         a = bot.ask(q)
         u = bot.understand(q)
-        prob = dict(zip(u.scored.cands, u.scored.p.tolist(), strict=True))
+        rank = {i: k for k, (i, _) in enumerate(u.scored.ranked(), start=1)}
+        fits = focus._fits(bot._dx, u.qvec)
         for d in a.disagreements:
             sides = [
-                max(prob.get(i, 0.0) for i in position_rows(bot.kb, p.passage_id, p.quote))
+                min(rank.get(i, 10**6) for i in focus.position_rows(bot.kb, p.passage_id, p.quote))
                 for p in d.positions
             ]
-            need = min(sides) if d.self_contradiction else max(sides)
-            assert need >= BLOCK_MIN_P, (q, d.topic)
+            if d.self_contradiction:
+                assert max(sides) <= focus.SELF_TOP_K, (q, d.topic)
+            else:
+                assert min(sides) <= focus.SIDE_TOP_K, (q, d.topic)
+            c = focus._claim_of(bot._dx, d)
+            assert c is None or fits[c.id] >= focus.MIN_FIT, (q, d.topic)
+
+
+def test_a_question_on_one_aspect_gets_blocks_on_that_aspect_only(bot):
+    """Several aspects may pass the gates; the one asked is shown, and only aspects as close as it."""
+    from bot.disagree import focus
+
+    asked = {
+        "Combien de séances d'exosomes faut-il prévoir ?": "seances",
+        "Les exosomes sont-ils dangereux ?": "securite",
+    }
+    for q, aspect in asked.items():
+        a = bot.ask(q)
+        u = bot.understand(q)
+        fits = focus._fits(bot._dx, u.qvec)
+        by_aspect: dict[str, float] = {}
+        for c in bot._dx.claims:
+            by_aspect[c.aspect] = max(by_aspect.get(c.aspect, -1.0), fits[c.id])
+        shown = {d.aspect for d in a.disagreements}
+        assert aspect in shown, (q, shown)
+        best = max(by_aspect[x] for x in shown)
+        assert all(by_aspect[x] >= best - focus.ASPECT_MARGIN for x in shown), (q, shown)
 
 
 def test_the_safety_question_keeps_its_disagreement_block(bot):

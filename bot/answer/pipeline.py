@@ -40,10 +40,7 @@ from bot.store.kb import KB
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 3  # disagreement blocks in one answer
-# a block is shown only when the relevance model gives one of its sides at least this probability of
-# answering the question. Chosen on the training sets (train_disagree, train, train2) by the F1 of block
-# precision (blocks on the aspect asked: 0.81 -> 0.95) and disagreement recall (0.82 -> 0.73), over 0 to 0.2
-BLOCK_MIN_P = 0.02
+# issue 11: which blocks are shown (ranks of their sides, closeness to the asked aspect): disagree/focus.py
 FOCUS_SENTENCES = 12  # the scorer's best sentences that, with the quotes, say what a question is about
 # (chosen on eval/train_disagree.jsonl: 3 / 6 / 12 gave disagreement recall 0.58 / 0.60 / 0.63, false alarms 0.18)
 
@@ -221,7 +218,7 @@ class Bot:
             found = disagree.find(u.about, u.qvec, u.hits, self.kb, self._dx, s.use_evidence_map, lang)
             # only the disagreements on what the answer quotes; their quotes are not repeated above them
             about_rows = rows + self._about_rows(u.scored)
-            disagreements = focus.on_topic(self.kb, self._dx, found, about_rows)
+            disagreements = list(found)  # issue 11: focus.select below keeps those on the point asked
             if (
                 u.scored and self.scorer.model and s.use_evidence_map
             ):  # entries whose sides answer the question
@@ -239,11 +236,11 @@ class Bot:
                 )
                 have = {(d.aspect, d.self_contradiction) for d in disagreements}
                 disagreements += [d for d in more if (d.aspect, d.self_contradiction) not in have]
-            if u.scored is not None and self.scorer.model is not None:
-                disagreements = focus.answering(
-                    self.kb, disagreements, u.scored.cands, u.scored.p, BLOCK_MIN_P
-                )
-            disagreements = focus.without_repeats(disagreements)[:MAX_BLOCKS]
+            # issue 11 (bot/disagree owner): the blocks on the point asked, best first, no quote twice
+            scored = u.scored if self.scorer.model is not None else None
+            disagreements = focus.select(
+                self.kb, self._dx, disagreements, about_rows, scored, s.use_evidence_map, u.qvec
+            )[:MAX_BLOCKS]
             timings["disagree"] = _ms(t)
         shown = focus.shown_in_blocks(self.kb, disagreements)
 
@@ -298,10 +295,6 @@ class Bot:
         ranked = scored.ranked()
         if not ranked or (refuse and model.answerable(scored) < model.answer_threshold):
             return []
-        if personal:  # what the sources say about the person's situation comes first
-            caution = [(i, p) for i, p in ranked if i in self.scorer.precautions]
-            if caution:
-                ranked = [caution[0]] + [x for x in ranked if x[0] != caution[0][0]]
         chosen = [ranked[0]]
         seen = [self.kb.sentence_tokens(ranked[0][0])]
         for i, p in ranked[1:]:
@@ -312,6 +305,10 @@ class Bot:
                 continue  # says nothing the chosen quotes do not already say
             chosen.append((i, p))
             seen.append(toks)
+        caution = [(i, p) for i, p in ranked if i in self.scorer.precaution_rows]
+        if personal and caution and not any(i in self.scorer.precaution_rows for i, _ in chosen):
+            # what the sources say about the person's situation is always shown
+            chosen = chosen[: self.settings.answer_quotes - 1] + [caution[0]]
         return chosen
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:

@@ -32,7 +32,7 @@ from bot.answer.spelling import TYPO_SIMILARITY, TYPO_ZIPF
 from bot.answer.usable import refers_back, usable
 from bot.answer.vocab import GENERIC
 from bot.lang import data
-from bot.lang.text import content_tokens, detect_language, fold
+from bot.lang.text import content_tokens, detect_language, fold, word_ngrams
 from bot.store.kb import KB
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +65,9 @@ FEATURES = (
     "other_source",  # the question names a source and the sentence is from another one
     "s_english",  # the sentence is in English (the journal's tables): a French reader's question rarely wants it
     "anaphoric",  # the sentence opens with a word that refers back ("Il", "Ces", "Donc"): unclear read alone
+    "pairs",  # share of the question's word pairs found, in order, in the sentence ("après l'injection")
+    "triples",  # ... of its runs of three words
+    "caution",  # a personal health question, and the sentence is one of the documents' precautions
 )
 
 
@@ -112,11 +115,13 @@ class Scorer:
         self.usable = [usable(kb, i) for i in range(len(kb.sentences))]
         self.english = [float(detect_language(s.text) == "en") for s in kb.sentences]
         self.anaphoric = [float(refers_back(s.text)) for s in kb.sentences]
+        self.ngrams = [word_ngrams(s.text) for s in kb.sentences]
         pattern = data.precautions()
         # the documents' precautions and contraindications (bot/lang/precautions.txt)
         self.precautions = tuple(
             i for i, s in enumerate(kb.sentences) if self.usable[i] and pattern.search(s.text)
         )
+        self.precaution_rows = frozenset(self.precautions)
         self.folded_corpus = " ".join(fold(d) for d in kb.documents.values())
         self.long_vocab = [v for v in kb.vocab if len(v) >= 5]
         self.source_patterns = {k: re.compile(v) for k, v in data.source_names().items()}
@@ -201,8 +206,8 @@ class Scorer:
             out[int(i)] = None
         return [i for i in out if self.usable[i]]
 
-    def features(self, q: Query, cands: list[int], hits: list[Hit], dense: np.ndarray, centered: np.ndarray):
-        """Feature matrix (len(cands), len(FEATURES))."""
+    def features(self, q: Query, cands, hits: list[Hit], dense, centered, personal: bool = False):
+        """Feature matrix (len(cands), len(FEATURES)); `personal`: a personal health question."""
         kb = self.kb
         X = np.zeros((len(cands), len(FEATURES)), dtype=np.float64)
         if not cands:
@@ -214,6 +219,7 @@ class Scorer:
         pdense = kb.passage_vecs @ q.vec
         total = sum(q.focus.values()) or 1.0
         has_type = q.atype is not None and bool(q.atype.sentence)
+        qgrams = word_ngrams(q.text)
 
         def cover(toks) -> float:
             # a question with no specific word has nothing left uncovered
@@ -245,6 +251,9 @@ class Scorer:
                 float(bool(q.named) and s.source_id not in q.named),
                 self.english[i],
                 self.anaphoric[i],
+                _share(qgrams[0], self.ngrams[i][0]),
+                _share(qgrams[1], self.ngrams[i][1]),
+                float(personal and i in self.precaution_rows),
             )
         return X
 
@@ -262,10 +271,14 @@ class Scorer:
         centered = self.kb.sentence_scores(qvec)
         q = self.query(text, qvec, tokens, lang)
         cands = self.candidates(hits, centered, self.precautions if personal else ())
-        X = self.features(q, cands, hits, dense, centered)
+        X = self.features(q, cands, hits, dense, centered, personal)
         Z = pair_matrix(X, self.kb.sentence_vecs[cands], qvec)
         p = self.model.predict(Z) if self.model is not None else np.zeros(len(cands))
         return Scored(q, cands, X, p, Z)
+
+
+def _share(q: frozenset, s: frozenset) -> float:
+    return len(q & s) / len(q) if q else 0.0
 
 
 def pair_matrix(X: np.ndarray, svecs: np.ndarray, qvec: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Check a claim against the five documents: source by source, soutient / contredit / nuance / ne dit rien.
 
-`check(bot, text)` splits the claim into parts (`split`), labels each source
-on each part with the verbatim sentence that shows it (`label`) and frames the
-rows without a verdict of its own (`compose`). Offline, no model beyond the
+`check(bot, text)` splits the claim into parts (`split`), reads each source
+on each part (`label`), chooses each source's label by a fitted model over
+those readings (`model`), and frames the rows without a verdict of its own
+(`compose`). Offline, no model beyond the
 bot's own embedder: a few milliseconds per claim.
 """
 
@@ -10,20 +11,24 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from bot import disagree
 from bot.answer import guard, scope
 from bot.answer.pipeline import _clean_id, _ms
 from bot.check.compose import compose
-from bot.check.label import NUANCE, SILENT, SUPPORT, Label, gate, label_part, speaks, thresholds
+from bot.check.label import SILENT, Label, label_part, speaks
+from bot.check.model import LABELS, SoftmaxModel, features, model
 from bot.check.split import GENERAL, Part, split
 from bot.lang.text import detect_language
 from bot.models import Answer
 from bot.render.messages import message
 
 log = logging.getLogger(__name__)
-__all__ = ["Part", "check"]
+__all__ = ["Part", "Reading", "check", "decide", "predict", "read"]
 
 
 def check(bot, text: Any, id: Any = None) -> Answer:
@@ -42,51 +47,92 @@ def check(bot, text: Any, id: Any = None) -> Answer:
         return guard.rejected(qid, checked.display, message("internal", lang), lang, t0)
 
 
-def read(bot, q: str, lang: str):
-    """Everything the labels are decided from, before any threshold: the gate's inputs and each part's reading."""
+@dataclass
+class Reading:
+    """Everything the labels are decided from: the parts, each source's readings, its best sentence
+    for the claim by the relevance model, and the model's features of each (claim, source) pair."""
+
+    u: Any
+    parts: list[Part]
+    raw: list[dict[str, Label]]
+    speak: dict[str, tuple[float, int]]
+    sources: list[str]
+    X: np.ndarray
+
+
+def read(bot, q: str, lang: str) -> Reading:
     u = bot._understand(q, lang, None)
     parts = split(bot, q, u.qvec)
     rel = disagree.relevance(bot.kb, bot._dx, q, u.qvec)
     raw = [label_part(bot, p, q, rel) for p in parts]
-    return u, parts, raw, speaks(bot.kb, u.scored)
+    sp = speaks(bot.kb, u.scored)
+    sids, X = features(bot, q, parts, raw, sp, u.qvec, rel)
+    return Reading(u, parts, raw, sp, sids, X)
 
 
-def decide(kb, q: str, parts: list[Part], raw: list[dict[str, Label]], speak, th) -> list[tuple[Part, dict]]:
-    """The parts at least one source speaks to, each with its gated labels.
+def alone(r: Reading) -> dict[str, str]:
+    """The readings' own label per source (the first part it speaks to): the check without a model."""
+    first: dict[str, str] = {}
+    for lab in r.raw:
+        for sid, x in lab.items():
+            if x.label != SILENT:
+                first.setdefault(sid, x.label)
+    return {sid: first.get(sid, SILENT) for sid in r.sources}
 
-    A source whose best sentence for the claim passes `thresholds.fallback` but that speaks to none of
-    the parts gets "nuance" with that sentence ("soutient" above `thresholds.agrees`: the relevance
-    model reads the sentence as saying what the claim says), on the claim's first stance part, or on a
-    part for the claim as a whole when it has none: the claim is more specific than the stance cues.
+
+def predict(r: Reading, m: SoftmaxModel | None = None) -> dict[str, str]:
+    """One label per source: the fitted model's most probable (the readings alone before one is fitted)."""
+    m = m or model()
+    if m is None:
+        return alone(r)
+    P = m.proba(r.X)
+    return {sid: LABELS[int(k)] for sid, k in zip(r.sources, P.argmax(axis=1), strict=True)}
+
+
+def decide(kb, q: str, r: Reading, chosen: dict[str, str]) -> list[tuple[Part, dict]]:
+    """The parts at least one source speaks to, each source's label placed on one part with its quote.
+
+    A source goes on the first part its readings speak to, with that reading's sentence and value when
+    the model agrees with the reading, else with its best sentence for the claim (the relevance model's);
+    one the readings miss but the model reads as speaking goes on the claim's first stance part, or on a
+    part for the claim as a whole, with that best sentence.
     """
-    gated = [gate(lab, speak, th, p) for p, lab in zip(parts, raw, strict=True)]
-    if th.get("fallback"):
-        said = {sid for lab in gated for sid, x in lab.items() if x.label != SILENT}
-        agrees = th.get("agrees", 1.01)
-        extra = {
-            sid: Label(SUPPORT if p >= agrees else NUANCE, row, None, p)
-            for sid, (p, row) in speak.items()
-            if sid not in said and p >= th["fallback"]
-        }
+    parts = list(r.parts)
+    placed = [{sid: Label(SILENT) for sid in kb.sources} for _ in parts]
+    extra: dict[str, Label] = {}
+    for sid, lab in chosen.items():
+        if lab == SILENT:
+            continue
+        k = next((k for k, raw in enumerate(r.raw) if raw[sid].label != SILENT), None)
+        p, best = r.speak.get(sid, (0.0, -1))
+        if k is not None and (r.raw[k][sid].label == lab or best < 0):
+            x = r.raw[k][sid]
+            placed[k][sid] = Label(lab, x.row, x.value, x.rel)
+        elif k is not None:  # the model reads the source otherwise than the part's cues: its best sentence
+            placed[k][sid] = Label(lab, best, None, p)
+        elif best >= 0:
+            extra[sid] = Label(lab, best, None, p)
+    if extra:
         k = next((k for k, p in enumerate(parts) if p.kind == "stance"), None)
-        if extra and k is not None:
-            gated[k] = {**gated[k], **extra}
-        elif extra:
-            general = {sid: extra.get(sid, Label(SILENT)) for sid in kb.sources}
-            parts, gated = [*parts, Part(GENERAL, q, "general")], [*gated, general]
+        if k is not None:
+            placed[k].update(extra)
+        else:
+            parts.append(Part(GENERAL, q, "general"))
+            placed.append({sid: extra.get(sid, Label(SILENT)) for sid in kb.sources})
     return [
-        (p, lab) for p, lab in zip(parts, gated, strict=True) if any(x.label != SILENT for x in lab.values())
+        (p, lab) for p, lab in zip(parts, placed, strict=True) if any(x.label != SILENT for x in lab.values())
     ]
 
 
 def _check(bot, qid, display, q, lang, t0) -> Answer:
     t = time.perf_counter()
-    u, parts, raw, speak = read(bot, q, lang)
+    r = read(bot, q, lang)
+    u = r.u
     timings = u.timings
-    kept = decide(bot.kb, q, parts, raw, speak, thresholds())
+    kept = decide(bot.kb, q, r, predict(r))
     timings["check"] = _ms(t)
     if not kept:
-        on_topic = scope.in_domain(q) or scope.needs_referral(q) or bool(parts)
+        on_topic = scope.in_domain(q) or scope.needs_referral(q) or bool(r.parts)
         status = "not_in_sources" if on_topic else "out_of_scope"
         return bot._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
     statements, citations, checks = compose(bot.kb, [p for p, _ in kept], [lab for _, lab in kept], lang)

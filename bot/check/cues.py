@@ -33,17 +33,6 @@ class Offer(_Strict):
     min_words: int = Field(ge=1)
 
 
-class Cut(_Strict):
-    """The fitted cuts; each a probability of the relevance model (1.01: never passed)."""
-
-    speaks: float = Field(ge=0, le=1.01)
-    contredit: float = Field(ge=0, le=1.01)
-    fallback: float = Field(ge=0, le=1.01)
-    agrees: float = Field(ge=0, le=1.01)
-    speaks_strong: float = Field(ge=0, le=1.01)
-    speaks_precise: float = Field(ge=0, le=1.01)
-
-
 class CheckData(_Strict):
     labels: dict[str, dict[str, str]]
     verbs: dict[str, dict[str, list[str]]]
@@ -61,8 +50,13 @@ class CheckData(_Strict):
     en_negative: Regex
     en_positive: Regex
     absolute: Regex
+    harm_aspects: list[str]
+    harm: Regex
+    harm_negated: Regex
+    harm_free: Regex
+    claim_negation: Regex
+    single: Regex
     general_topic: FrEn
-    thresholds: Cut
     offer: Offer
 
     def model_post_init(self, _context) -> None:

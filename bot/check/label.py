@@ -3,11 +3,9 @@
 The direction of a source's sentences comes from the stance reader the
 disagreement detector uses (`bot.disagree.stance`), read against the claim's
 own direction on the same aspect; a quantity is compared as a range. Whether a
-source speaks to the claim at all is decided first, by one number: the best
-probability the relevance model (`bot.answer.relevance`) gives to one of its
-sentences for the claim, against `thresholds.speaks` of bot/lang/check.yaml,
-chosen by 5-fold cross-validation on eval/claims_train.jsonl (`python -m
-eval.claims_train`); never tune on eval/claims.jsonl, the blind set.
+source speaks to the claim, and which label is shown, is decided from these
+readings and the relevance model's best sentence per source by the fitted
+model of `bot.check.model`.
 """
 
 from __future__ import annotations
@@ -36,11 +34,6 @@ class Label:
     rel: float = 0.0
 
 
-def thresholds() -> dict[str, float]:
-    """The fitted cuts of bot/lang/check.yaml (`thresholds`)."""
-    return cues()["thresholds"]
-
-
 def speaks(kb, scored) -> dict[str, tuple[float, int]]:
     """Each source's best sentence for the claim by the relevance model: (probability, kb.sentences row)."""
     out: dict[str, tuple[float, int]] = {}
@@ -53,40 +46,37 @@ def speaks(kb, scored) -> dict[str, tuple[float, int]]:
     return out
 
 
-def gate(
-    labels: dict[str, Label], speak: dict[str, tuple[float, int]], th: dict[str, float], part: Part
-) -> dict:
-    """ "ne dit rien" for a source whose best sentence is below `speaks`; a weak "contredit" becomes "nuance".
-
-    An absolute claim ("sans aucun risque", "100 % efficace") is met by a source that hedges or opposes
-    the point even in passing: its cut is `speaks_strong`, and its "contredit" is not demoted. Only a
-    stance reading's "contredit" is demoted: a value outside the source's range, or an origin the source
-    says is forbidden, contradicts the claim whatever the wording.
-    """
-    out = {}
-    stance = part.kind == "stance"
-    for sid, lab in labels.items():
-        p = speak.get(sid, (0.0, -1))[0]
-        against = stance and part.strong and lab.label in (CONTRA, NUANCE)
-        cut = th.get("speaks_strong", th["speaks"]) if against else th["speaks"]
-        if not stance:  # a stated value or an allowed origin is read exactly: it may speak on less
-            cut = th.get("speaks_precise", th["speaks"])
-        if p < cut:
-            out[sid] = Label(SILENT)
-        elif lab.label == CONTRA and stance and not part.strong and p < th["contredit"]:
-            out[sid] = Label(NUANCE, lab.row, lab.value, lab.rel)
-        else:
-            out[sid] = lab
-    return out
+def _harm(t: str) -> bool | None:
+    """Whether the claim names a harm negated ("zéro risque", "risk-free": True), plain (False), or none."""
+    c = cues()
+    harms = list(re.finditer(c["harm"], t))
+    if not harms:
+        return None
+    return any(
+        re.search(c["harm_negated"], " ".join(t[: m.start()].split()[-4:]))
+        or re.match(c["harm_free"], t[m.end() :])
+        for m in harms
+    )
 
 
 def claim_direction(text: str, a: st.Aspect) -> float:
-    """+1 when the claim asserts the aspect's positive pole ("sans aucun risque"), -1 the negative one."""
+    """+1 when the claim asserts the aspect's positive pole ("sans aucun risque"), -1 the negative one.
+
+    On a safety aspect a harm the claim names decides first: negated ("zéro risque", "jamais la moindre
+    rougeur", "risk-free") the claim reassures, plain ("provoque des rougeurs") it warns. The stance cues
+    are written for the documents' sentences and miss an advert's "zéro" or "aucun ... impossible". On
+    another aspect a claim the cues do not read and that is negated ("ne font pas repousser", "don't
+    work") asserts the negative pole, unless the negation is a harm's."""
+    c = cues()
+    t = fold(text.replace("’", "'"))
+    harm = _harm(t)
+    if a.key in c["harm_aspects"] and harm is not None:
+        return 1.0 if harm else -1.0
     r = st.read(text, a)
     if r.cls != st.NONE and r.pos != r.neg:
         return 1.0 if r.pos > r.neg else -1.0
-    t = fold(text)
-    c = cues()
+    if not harm and re.search(c["claim_negation"], t):
+        return -1.0
     if re.search(c["en_negative"], t) and not re.search(c["en_positive"], t):
         return -1.0
     return 1.0  # an advert's claim asserts its aspect
@@ -146,7 +136,7 @@ def _stance(part: Part, claim: str, cands) -> Label:
 def _legal(claim: str, cands) -> Label:
     t = fold(claim.replace("’", "'"))
     claim_allows = not re.search(cues()["legal_forbidden"], t)
-    named = [o for o, pat in st.ORIGINS.items() if re.search(pat, t)]
+    named = [o for o, pat in st.ORIGINS.items() if re.search(pat, t) or re.search(rf"\b{st.ORIGIN_EN[o]}", t)]
     merged: dict[str, bool] = {}
     for _, _, rules in cands:
         for o, ok in rules.items():

@@ -81,7 +81,9 @@ def strong(claim: str) -> bool:
 
 
 def units(text: str) -> str:
-    """Units the document parser does not read, in ones it does: "5 micromètres" -> "5000 nm", "48 heures" -> "2 jours"."""
+    """Units the document parser does not read, in ones it does: "5 micromètres" -> "5000 nm", "48 heures" -> "2 jours",
+    "une seule séance" -> "1 séance"."""
+    text = re.sub(cues()["single"], "1 ", text)
     for pat, k, unit in _RESCALE:
         text = pat.sub(lambda m, k=k, unit=unit: f"{float(m.group(1).replace(',', '.')) * k:g} {unit}", text)
     return text
@@ -131,6 +133,12 @@ def quantity_parts(claim: str) -> list[Part]:
     return list(out.values())
 
 
+def _harm(t: str) -> bool | None:
+    from bot.check.label import _harm as harm  # label imports this module
+
+    return harm(t)
+
+
 def split(bot, claim: str, qvec) -> list[Part]:
     """The parts worth a row per source, most central first."""
     dx = bot._dx
@@ -160,6 +168,13 @@ def split(bot, claim: str, qvec) -> list[Part]:
         best = max(st.ASPECTS, key=lambda a: touch.get(a.key, -1.0))
         if touch.get(best.key, -1.0) > 0.0:
             parts.append(Part(best.key, claim, "stance"))
+    harm = _harm(fq)
+    if harm is not None and not any(p.aspect in cues()["harm_aspects"] for p in parts):
+        # a harm the claim names ("jamais la moindre rougeur") makes safety one of its parts
+        key = cues()["harm_aspects"][0]
+        parts.append(
+            Part(key, _clause_of(claim, lambda c: bool(re.search(cues()["harm"], fold(c)))), "stance")
+        )
     absolute = strong(claim)
     for p in parts:
         p.strong = absolute

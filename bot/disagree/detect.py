@@ -131,12 +131,17 @@ _COMPARE = re.compile(
     r"|\bagree\w*|\bdisagree\w*|\bcontradict\w*"
 )
 
+# "la praticienne dit que …, c'est solide ?": a source's claim put to the others, not a question about its words
+_REPORTED = re.compile(
+    r"\b(?:dit|disent|affirme\w*|ecri\w*|pretend\w*|annonce\w*|says?|claims?|writes?)\s+(?:que|qu'|that)\b"
+)
+
 
 def _one_source_named(question: str, dx: DisagreeIndex) -> bool:
     """True when the question is about one source's own words: it names that source, or a person, a study
     or an acronym only that source mentions ("the Proffer study"), and asks for no comparison."""
     fq = fold(question.replace("’", "'"))
-    if _COMPARE.search(fq):
+    if _COMPARE.search(fq) or _REPORTED.search(fq):
         return False
     owners = {sid for sid, pat in _SOURCE_NAMED.items() if sid in dx.doc_words and re.search(pat, fq)}
     for m in _NAME.finditer(question):

@@ -8,12 +8,32 @@ itself a sentence of that disagreement's aspect (a reading of the aspect, a
 value of the measure, or one of the disagreement's positions). When the
 question *is* the disputed point, the side-by-side carries the quotes: the
 answer does not repeat them above it.
+
+`select` is the rule the answer path applies, in ranks and cosines rather than in the relevance model's
+probabilities (whose scale moves each time the model is refitted): a block needs one side among the
+model's best-ranked sentences and the question close to its entry's own words (or, when no block has
+such a side, the question very close to the entry), and when several aspects pass, only the aspects the
+question is closest to are shown.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from bot.lang.text import normalize
 from bot.models import Disagreement
+
+# --- chosen by 5-fold cross-validation (3 seeds) on the training questions only (eval/train_disagree.jsonl
+# and the expect_disagreement questions of eval/train.jsonl, train2.jsonl, train3.jsonl), by the F1 of
+# disagreement precision and recall (ASPECT_MARGIN set by the share of blocks on the asked aspect);
+# see docs/disagreements.md ---
+SIDE_TOP_K = 12  # one side of a block between sources is among the relevance model's 12 best sentences
+SELF_TOP_K = 3  # both sides of a document contradicting itself are among its 3 best
+MIN_FIT = 0.83  # ... and the question's cosine to the entry's "topic : summary" (query mode) is at least this
+# an entry between sources this close to the question is the point asked, wherever its sides rank (the same
+# cut as evidence_map.ENTRY_FIT; the cross-validation chose 0.89 out of 0.88-0.91 and "never")
+HIGH_FIT = 0.89
+ASPECT_MARGIN = 0.01  # aspects whose best entry is this much less close than the closest one are left out
 
 
 def aspect_rows(kb, dx, d: Disagreement) -> set[int]:
@@ -65,19 +85,67 @@ def without_repeats(disagreements: list[Disagreement]) -> list[Disagreement]:
     return out
 
 
-def answering(kb, disagreements: list[Disagreement], cands: list[int], p, min_p: float) -> list[Disagreement]:
-    """The blocks the relevance model reads as answering the question (p >= min_p): one side of a
-    disagreement between sources, both sides of a document contradicting itself (one relevant side
-    alone is that document's answer, and its other sentence a tangent)."""
-    prob = dict(zip(cands, [float(x) for x in p], strict=True))
+def _claim_of(dx, d: Disagreement):
+    """The map entry a block was made from (None for a detector block)."""
+    for c in dx.claims:
+        same_kind = c.aspect == d.aspect and c.self_contradiction == d.self_contradiction
+        if same_kind and (d.summary in (c.summary_fr, c.summary_en) or d.topic in (c.topic_fr, c.topic_en)):
+            return c
+    return None
 
-    def side(q) -> float:
-        return max((prob.get(i, 0.0) for i in position_rows(kb, q.passage_id, q.quote)), default=0.0)
 
-    keep = []
-    for d in disagreements:
-        sides = [side(q) for q in d.positions]
-        need = min if d.self_contradiction else max
-        if sides and need(sides) >= min_p:
-            keep.append(d)
-    return keep
+def _fits(dx, qvec) -> dict[str, float]:
+    """Closeness of the question to each entry's own words, by entry id."""
+    q = np.asarray(qvec, dtype=np.float32)
+    return {c.id: float((c.vecs @ q).max()) for c in dx.claims if c.vecs is not None and c.vecs.size}
+
+
+def select(kb, dx, blocks: list[Disagreement], rows: list[int], scored, use_map: bool, qvec=None):
+    """The blocks on the point the question asks, best first, no quote twice.
+
+    `blocks` are the detector's and the map's candidates, `rows` the answer's own sentences and the
+    relevance model's best ones (used only without a fitted model, by `on_topic`), `scored` the model's
+    reading of every candidate sentence."""
+    have: set[tuple[str | None, bool]] = set()
+    pool = []
+    for d in blocks:  # one entry between sources and one self-contradiction per aspect
+        if (d.aspect, d.self_contradiction) not in have:
+            have.add((d.aspect, d.self_contradiction))
+            pool.append(d)
+    if scored is None or not len(scored.p):
+        return without_repeats(on_topic(kb, dx, pool, rows))
+    rank = {i: k for k, (i, _) in enumerate(scored.ranked(), start=1)}
+
+    def side(p) -> int:
+        return min((rank.get(i, 10**6) for i in position_rows(kb, p.passage_id, p.quote)), default=10**6)
+
+    def ranked(d) -> bool:
+        sides = [side(p) for p in d.positions]
+        return bool(sides) and (
+            max(sides) <= SELF_TOP_K if d.self_contradiction else min(sides) <= SIDE_TOP_K
+        )
+
+    if not (use_map and dx.claims and qvec is not None):
+        return without_repeats([d for d in pool if ranked(d)])
+    fits = _fits(dx, qvec)
+    by_aspect: dict[str, float] = {}
+    for c in dx.claims:
+        by_aspect[c.aspect] = max(by_aspect.get(c.aspect, -1.0), fits.get(c.id, -1.0))
+
+    def fit(d) -> float:  # a detector block is as close as the closest entry on its aspect
+        c = _claim_of(dx, d)
+        return fits.get(c.id, -1.0) if c is not None else by_aspect.get(d.aspect or "", -1.0)
+
+    # a detector block on an aspect the map has no entry for has no words to be close to: its rank decides
+    unmapped = [d for d in pool if d.aspect not in by_aspect and ranked(d)]
+
+    # a block with a best-ranked side on the question's point first; closeness alone only when there is none
+    # (a generic entry, "is it proven?", is close to many questions whose best sentences are elsewhere)
+    keep = [d for d in pool if ranked(d) and fit(d) >= MIN_FIT]
+    keep = keep or [d for d in pool if not d.self_contradiction and fit(d) >= HIGH_FIT]
+    if not keep:
+        return without_repeats(unmapped)
+    best = max(by_aspect.get(d.aspect or "", -1.0) for d in keep)
+    keep = [d for d in keep if by_aspect.get(d.aspect or "", -1.0) >= best - ASPECT_MARGIN]
+    keep.sort(key=lambda d: (-by_aspect.get(d.aspect or "", -1.0), d.self_contradiction, -fit(d)))
+    return without_repeats(keep + unmapped)

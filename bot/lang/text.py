@@ -123,6 +123,13 @@ def lemma(word: str) -> str:
     return fold(_STEM.stemWord(lem))
 
 
+def word_ngrams(text: str) -> tuple[frozenset, frozenset]:
+    """The text's consecutive word pairs and triples, accents and case folded, function words kept
+    ("après l'injection" and "à domicile" are phrases, not two words)."""
+    w = re.findall(r"\w+", fold(text.lower()))
+    return frozenset(zip(w, w[1:], strict=False)), frozenset(zip(w, w[1:], w[2:], strict=False))
+
+
 def content_tokens(text: str) -> list[str]:
     """Lemmatised, accent-folded content words: the BM25 vocabulary."""
     text = text.replace("’", "'")
