@@ -1,6 +1,13 @@
 """Unit tests of the text helpers every verbatim check relies on."""
 
-from bot.lang.text import content_tokens, detect_language, is_verbatim, normalize, split_sentences
+from bot.lang.text import (
+    content_tokens,
+    detect_language,
+    is_verbatim,
+    normalize,
+    split_sentences,
+    word_ngrams,
+)
 
 
 def test_sentences_are_verbatim_slices():
@@ -39,3 +46,11 @@ def test_language():
     assert detect_language("Are exosomes safe for my skin?") == "en"
     assert detect_language("Les exosomes sont-ils sûrs ?") == "fr"
     assert detect_language("exosomes") == "fr"
+
+
+def test_word_ngrams_keep_function_words_and_fold_accents():
+    pairs, triples = word_ngrams("Après l'injection, les exosomes libèrent")
+    assert ("apres", "l") in pairs and ("l", "injection") in pairs and ("injection", "les") in pairs
+    assert ("apres", "l", "injection") in triples
+    assert ("exosomes", "apres") not in pairs  # order matters
+    assert word_ngrams("") == (frozenset(), frozenset())
