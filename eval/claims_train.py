@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m eval.claims_train", description=__doc__.splitlines()[0])
     ap.add_argument("--file", type=Path, action="append", help="a training file (repeatable); default: both")
-    ap.add_argument("--write", action="store_true", help="write the cuts fitted on the whole file")
+    ap.add_argument(
+        "--write", action="store_true", help="write bot/check/model.json, fitted on both training files"
+    )
     args = ap.parse_args(argv)
     files = args.file or list(TRAIN)
     if any(f.name in BLIND for f in files):

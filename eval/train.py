@@ -150,7 +150,11 @@ def _fit_calibration(items: list[dict]) -> logistic.Logistic:
     """Two weights and a bias from (out-of-fold) ranking scores to the probability that a sentence answers."""
     C = np.vstack([relevance.calibration_matrix(it["score"]) for it in items])
     y = np.concatenate([it["y"] for it in items])
-    return _logistic(relevance.CALIBRATION_FEATURES, 0.0, *logistic.fit_logistic(C, y, 1e-3))
+    w, b, mean, scale = logistic.fit_logistic(C, y, 1e-3)
+    # within a question both columns grow with the score: their weights' sum must keep the ranker's order
+    if (w / scale).sum() <= 0:
+        raise ValueError("the calibration would reverse the ranker's order; check the training data")
+    return _logistic(relevance.CALIBRATION_FEATURES, 0.0, w, b, mean, scale)
 
 
 def question_cv(items: list[dict], l2: float, named_only: bool = False):

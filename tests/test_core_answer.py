@@ -140,3 +140,14 @@ def test_follow_up_uses_the_previous_turn(bot):
 def test_history_of_any_shape_is_harmless(bot):
     for history in [None, "x", [1, 2], [{"role": "user"}], [{"role": "user", "content": 5}], [["a", "b"]]]:
         assert bot.ask("Que sont les exosomes ?", history=history).status == "answered"
+
+
+def test_a_personal_question_shows_a_precaution_without_displacing_the_best_sentence(bot, monkeypatch):
+    u = bot.understand("Mon fils a 16 ans, combien de séances faudrait-il pour ses cheveux ?")
+    best = u.scored.ranked()[0][0]
+    assert best not in bot.scorer.precaution_rows  # a number of sessions answers it best
+    for n in (1, 3):
+        monkeypatch.setattr(bot.settings, "answer_quotes", n)
+        chosen = [i for i, _ in bot._choose(u.scored, refuse=False, personal=True)]
+        assert chosen[0] == best  # the sentence that best answers stays first
+        assert any(i in bot.scorer.precaution_rows for i in chosen)  # and a precaution is shown

@@ -100,6 +100,8 @@ def fit_listwise(
         a = 1.0
         while a > 1e-4 and (new := loss(w - a * step)) > current:
             a /= 2
+        if new > current:  # no step lowers the loss: this is the optimum, within the step halving
+            break
         w = w - a * step
         done = current - new < 1e-6
         current = new

@@ -288,7 +288,8 @@ class Bot:
     ) -> list[tuple[int, float]]:
         """The answering sentence first, then up to a few more that pass the quote threshold and add something.
 
-        For a personal health question (`personal`) the documents' best precaution comes first."""
+        A personal health question (`personal`) always shows the documents' best precaution for it: in
+        the model's order when it is chosen, else in place of the last further quote (never of the first)."""
         model = self.scorer.model
         if model is None:
             raise BotError("the relevance model is missing or stale: run `python -m eval.train`")
@@ -308,7 +309,7 @@ class Bot:
         caution = [(i, p) for i, p in ranked if i in self.scorer.precaution_rows]
         if personal and caution and not any(i in self.scorer.precaution_rows for i, _ in chosen):
             # what the sources say about the person's situation is always shown
-            chosen = chosen[: self.settings.answer_quotes - 1] + [caution[0]]
+            chosen = chosen[: max(1, self.settings.answer_quotes - 1)] + [caution[0]]
         return chosen
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:

@@ -25,7 +25,7 @@ from wordfreq import zipf_frequency
 
 from bot.answer.answer_types import AnswerType, answer_spans, question_type  # noqa: F401 (re-exported)
 from bot.answer.lexicon import covered, maps_to_documents
-from bot.answer.logistic import Logistic, fit_logistic  # noqa: F401 (re-exported)
+from bot.answer.logistic import Logistic
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
 from bot.answer.spelling import TYPO_SIMILARITY, TYPO_ZIPF

@@ -107,7 +107,8 @@ def decide(kb, q: str, r: Reading, chosen: dict[str, str]) -> list[tuple[Part, d
         p, best = r.speak.get(sid, (0.0, -1))
         if k is not None and (r.raw[k][sid].label == lab or best < 0):
             x = r.raw[k][sid]
-            placed[k][sid] = Label(lab, x.row, x.value, x.rel)
+            # the part's stated value frames the label only when the reading gives that same label
+            placed[k][sid] = Label(lab, x.row, x.value if x.label == lab else None, x.rel)
         elif k is not None:  # the model reads the source otherwise than the part's cues: its best sentence
             placed[k][sid] = Label(lab, best, None, p)
         elif best >= 0:

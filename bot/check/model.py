@@ -2,7 +2,7 @@
 
 Hand-set cuts on one probability could not tell a source that hedges on a sweeping claim ("nuance") from
 one that is silent, nor weigh a stance reading against how closely the source speaks to the claim. A
-multinomial logistic regression over about twenty features of the pair (how closely the source speaks
+multinomial logistic regression over 32 features of the pair (how closely the source speaks
 to the claim, what the stance, quantity and origin readings give, how absolute the claim is, whether the
 source hedges, sells the treatment or cites studies, whether the evidence map gives it a side on the
 claim's aspect) weighs them together. Its weights and its penalty come from cross-validation on the
@@ -116,15 +116,16 @@ def fit_softmax(X: np.ndarray, y: np.ndarray, l2: float, iters: int = 60):
     return full[:, :-1], full[:, -1], mean, scale
 
 
-_ROWS: dict[int, dict[str, np.ndarray]] = {}
+_ROWS: dict[int, tuple[object, dict[str, np.ndarray]]] = {}  # id -> (the kb itself, rows per source)
 
 
 def _rows(kb, sid: str) -> np.ndarray:
     """The kb.sentences rows of one source, computed once per knowledge base."""
-    if id(kb) not in _ROWS:
+    held = _ROWS.get(id(kb))
+    if held is None or held[0] is not kb:  # a new kb may reuse a collected one's id
         ids = np.array([s.source_id for s in kb.sentences])
-        _ROWS[id(kb)] = {k: np.flatnonzero(ids == k) for k in kb.sources}
-    return _ROWS[id(kb)][sid]
+        held = _ROWS[id(kb)] = (kb, {k: np.flatnonzero(ids == k) for k in kb.sources})
+    return held[1][sid]
 
 
 @cache
