@@ -104,3 +104,19 @@ def test_a_detector_block_on_an_aspect_the_map_lacks_is_judged_by_its_rank():
     assert [d.topic for d in focus.select(kb, dx, blocks, [], scored, True, qvec)] == ["prix"]
     far = SimpleNamespace(cands=[], p=np.array([0.5]), ranked=lambda: [(10**5, 0.5)])
     assert focus.select(kb, dx, blocks, [], far, True, qvec) == []
+
+
+def test_a_candidate_that_fails_the_rule_does_not_hide_another_on_its_aspect():
+    fit = focus.MIN_FIT + 0.02
+    # two entries on the same aspect: the first has no best-ranked side, the second has one
+    shown = _shown(
+        [
+            ("loin", "securite", False, fit, [focus.SIDE_TOP_K + 5, None]),
+            ("pres", "securite", False, fit, [1, None]),
+        ]
+    )
+    assert shown == ["pres"]
+    # when both pass, one block per aspect is shown
+    assert (
+        len(_shown([("a", "securite", False, fit, [1, None]), ("b", "securite", False, fit, [2, None])])) == 1
+    )

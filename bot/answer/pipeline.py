@@ -234,8 +234,9 @@ class Bot:
                     qvec=u.qvec,
                     question=u.about,
                 )
-                have = {(d.aspect, d.self_contradiction) for d in disagreements}
-                disagreements += [d for d in more if (d.aspect, d.self_contradiction) not in have]
+                # every candidate goes to focus.select, which keeps one block per aspect among those that pass
+                have = {(d.aspect, d.self_contradiction, d.topic) for d in disagreements}
+                disagreements += [d for d in more if (d.aspect, d.self_contradiction, d.topic) not in have]
             # issue 11 (bot/disagree owner): the blocks on the point asked, best first, no quote twice
             scored = u.scored if self.scorer.model is not None else None
             disagreements = focus.select(

@@ -106,14 +106,9 @@ def select(kb, dx, blocks: list[Disagreement], rows: list[int], scored, use_map:
     `blocks` are the detector's and the map's candidates, `rows` the answer's own sentences and the
     relevance model's best ones (used only without a fitted model, by `on_topic`), `scored` the model's
     reading of every candidate sentence."""
-    have: set[tuple[str | None, bool]] = set()
-    pool = []
-    for d in blocks:  # one entry between sources and one self-contradiction per aspect
-        if (d.aspect, d.self_contradiction) not in have:
-            have.add((d.aspect, d.self_contradiction))
-            pool.append(d)
+    pool = list(blocks)
     if scored is None or not len(scored.p):
-        return without_repeats(on_topic(kb, dx, pool, rows))
+        return without_repeats(_one_per_aspect(on_topic(kb, dx, pool, rows)))
     rank = {i: k for k, (i, _) in enumerate(scored.ranked(), start=1)}
 
     def side(p) -> int:
@@ -126,7 +121,7 @@ def select(kb, dx, blocks: list[Disagreement], rows: list[int], scored, use_map:
         )
 
     if not (use_map and dx.claims and qvec is not None):
-        return without_repeats([d for d in pool if ranked(d)])
+        return without_repeats(_one_per_aspect([d for d in pool if ranked(d)]))
     fits = _fits(dx, qvec)
     by_aspect: dict[str, float] = {}
     for c in dx.claims:
@@ -144,8 +139,20 @@ def select(kb, dx, blocks: list[Disagreement], rows: list[int], scored, use_map:
     keep = [d for d in pool if ranked(d) and fit(d) >= MIN_FIT]
     keep = keep or [d for d in pool if not d.self_contradiction and fit(d) >= HIGH_FIT]
     if not keep:
-        return without_repeats(unmapped)
+        return without_repeats(_one_per_aspect(unmapped))
     best = max(by_aspect.get(d.aspect or "", -1.0) for d in keep)
     keep = [d for d in keep if by_aspect.get(d.aspect or "", -1.0) >= best - ASPECT_MARGIN]
     keep.sort(key=lambda d: (-by_aspect.get(d.aspect or "", -1.0), d.self_contradiction, -fit(d)))
-    return without_repeats(keep + unmapped)
+    return without_repeats(_one_per_aspect(keep + unmapped))
+
+
+def _one_per_aspect(blocks: list[Disagreement]) -> list[Disagreement]:
+    """One block between sources and one self-contradiction per aspect: the first, among those that
+    passed the rule (so a candidate that fails it never hides another one on the same aspect)."""
+    have: set[tuple[str | None, bool]] = set()
+    out = []
+    for d in blocks:
+        if (d.aspect, d.self_contradiction) not in have:
+            have.add((d.aspect, d.self_contradiction))
+            out.append(d)
+    return out
