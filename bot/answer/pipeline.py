@@ -40,7 +40,6 @@ from bot.store.kb import KB
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 3  # disagreement blocks in one answer
-# issue 11: which blocks are shown (ranks of their sides, closeness to the asked aspect): disagree/focus.py
 FOCUS_SENTENCES = 12  # the scorer's best sentences that, with the quotes, say what a question is about
 # (chosen on eval/train_disagree.jsonl: 3 / 6 / 12 gave disagreement recall 0.58 / 0.60 / 0.63, false alarms 0.18)
 
@@ -176,15 +175,16 @@ class Bot:
         t = time.perf_counter()
         hits = self.retriever.search(qvec, lexicon.expand(tokens), s.retrieval_mode, s.top_k)
         about = f"{prev} {q}" if follow else q
+        personal = scope.needs_referral(q)  # read from the question itself, never from the history
         # the scorer also tells the disagreement detector what the question is about, whatever the selector
         scored = (
-            self.scorer.score(about, qvec, tokens, lang, hits, personal=scope.needs_referral(q))
+            self.scorer.score(about, qvec, tokens, lang, hits, personal=personal)
             if self.scorer.model
             or s.selector == "model"  # training reads the features even before a model exists
             else None
         )
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
-        return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings)
+        return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings, personal)
 
     def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
         s = self.settings
@@ -192,11 +192,10 @@ class Bot:
         timings = u.timings
         t = time.perf_counter()
         if self.selector == "model":
-            personal = scope.needs_referral(q)
-            chosen = self._choose(u.scored, refuse=s.refusal, personal=personal)
+            chosen = self._choose(u.scored, refuse=s.refusal, personal=u.personal)
             if not chosen:
                 # a personal health question is on topic even without a word of the domain
-                on_topic = scope.in_domain(u.about) or personal
+                on_topic = scope.in_domain(u.about) or u.personal
                 status = "not_in_sources" if on_topic else "out_of_scope"
                 return self._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
             rows = [i for i, _ in chosen]
@@ -307,10 +306,12 @@ class Bot:
                 continue  # says nothing the chosen quotes do not already say
             chosen.append((i, p))
             seen.append(toks)
-        caution = [(i, p) for i, p in ranked if i in self.scorer.precaution_rows]
-        if personal and caution and not any(i in self.scorer.precaution_rows for i, _ in chosen):
+        cautions = self.scorer.precaution_rows  # the documents' precautions and contraindications
+        if personal and not any(i in cautions for i, _ in chosen):
             # what the sources say about the person's situation is always shown
-            chosen = chosen[: max(1, self.settings.answer_quotes - 1)] + [caution[0]]
+            best = next(((i, p) for i, p in ranked if i in cautions), None)
+            if best is not None:
+                chosen = chosen[: max(1, self.settings.answer_quotes - 1)] + [best]
         return chosen
 
     def _refusal(self, qid, display, lang, status, qvec, q, hits, timings, t0) -> Answer:
@@ -359,6 +360,7 @@ class Understood:
     hits: list
     scored: relevance.Scored | None
     timings: dict[str, float]
+    personal: bool = False  # a personal health question
 
     @property
     def cands(self) -> list[int]:
