@@ -120,3 +120,31 @@ def test_a_candidate_that_fails_the_rule_does_not_hide_another_on_its_aspect():
     assert (
         len(_shown([("a", "securite", False, fit, [1, None]), ("b", "securite", False, fit, [2, None])])) == 1
     )
+
+
+def test_the_cut_search_replays_select_under_other_cuts_and_restores_them():
+    """eval.disagree_train re-runs `select` with other cuts: the outcome follows the cut, and the
+    module's own cuts are back afterwards (a leak would change every later answer)."""
+    from eval.disagree_train import outcome, prf, run
+
+    fit = focus.MIN_FIT + 0.02
+    kb, dx, blocks, scored = _world([("a", "securite", False, fit, [6, None])])
+    item = {
+        "args": (kb, dx, blocks, [], scored, True, np.array([1.0, 0.0, 0.0], dtype=np.float32)),
+        "kwargs": {},
+    }
+    before = {k: getattr(focus, k) for k in ("SIDE_TOP_K", "MIN_FIT")}
+    tight, loose = run([item], {"SIDE_TOP_K": 5}), run([item], {"SIDE_TOP_K": 8})
+    assert [len(b) for b in tight + loose] == [0, 1]
+    assert {k: getattr(focus, k) for k in before} == before
+    q = {"expect_disagreement": True, "sides": [["s0"], ["s1"]]}
+    assert outcome(q, loose[0]) == "tp" and outcome(q, tight[0]) == "fn"
+    assert outcome({"expect_disagreement": False}, loose[0]) == "fp"
+    assert prf(["tp", "tp", "fp", "fn"]) == {
+        "precision": 0.667,
+        "recall": 0.667,
+        "f1": 0.667,
+        "tp": 2,
+        "fp": 1,
+        "fn": 1,
+    }
