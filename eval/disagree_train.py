@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.answer.pipeline import MAX_BLOCKS
 from bot.disagree import focus
 from eval.metrics import covers_sides
 
@@ -94,7 +95,7 @@ def run(items: list[dict], cuts: dict) -> list[list]:
     for k, v in cuts.items():
         setattr(focus, k, v)
     try:
-        return [focus.select(*it["args"], **it["kwargs"])[:3] if it["args"] else [] for it in items]
+        return [focus.select(*it["args"], **it["kwargs"])[:MAX_BLOCKS] if it["args"] else [] for it in items]
     finally:
         for k, v in old.items():
             setattr(focus, k, v)
@@ -160,16 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     now = {k: getattr(focus, k) for k in names}
     now_blocks = run(items, now)
+    at_now = combos.index(now) if now in combos else -1  # a tie goes to the cuts in use
     cv, chosen = [], []
     for seed in range(REPEATS):
         fold = np.array([zlib.crc32(f"{seed}:{it['group']}".encode()) % FOLDS for it in items])
         held = np.empty(len(items), dtype=int)
         for k in range(FOLDS):
-            best = max(range(len(combos)), key=lambda c: f1(table[c][fold != k]))
+            best = max(range(len(combos)), key=lambda c: (f1(table[c][fold != k]), c == at_now))
             chosen.append(combos[best])
             held[fold == k] = table[best][fold == k]
         cv.append(prf([list(code)[c] for c in held]))
-    overall = max(range(len(combos)), key=lambda c: f1(table[c]))
+    overall = max(range(len(combos)), key=lambda c: (f1(table[c]), c == at_now))
     figures = {
         "questions": len(items),
         "with_disagreement": sum(bool(it["q"].get("expect_disagreement")) for it in items),
