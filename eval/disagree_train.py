@@ -21,12 +21,15 @@ import json
 import sys
 import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 from bot.answer.pipeline import MAX_BLOCKS
 from bot.disagree import focus
-from eval.metrics import covers_sides
+from eval.metrics import disagreement_outcome
+from eval.questions import Question, load_questions
+from eval.train import paraphrase_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_FILES = tuple(
@@ -34,7 +37,6 @@ TRAIN_FILES = tuple(
     for n in ("train_disagree", "train_disagree2", "train", "train2", "train3", "train4")
 )
 FOLDS, REPEATS = 5, 3
-GROUP_COSINE = 0.92  # as eval/train.py: paraphrases share a fold
 GRID = {
     "SIDE_TOP_K": (3, 5, 8, 12, 16),
     "SELF_TOP_K": (2, 3),
@@ -44,11 +46,7 @@ GRID = {
 }
 
 
-def load(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
-def collect(bot, questions: list[dict]) -> list[dict]:
+def collect(bot, questions: list[Question]) -> list[dict]:
     """What each labelled question hands to `focus.select` (None when the answer path never calls it)."""
     real, seen = focus.select, {}
 
@@ -61,7 +59,7 @@ def collect(bot, questions: list[dict]) -> list[dict]:
     try:
         for q in questions:
             seen.clear()
-            bot.ask(q["question"], history=q.get("history") or None, id=q["id"])
+            bot.ask(q.question, history=q.history or None, id=q.id)
             args = seen.get("args")
             qvec = seen.get("kwargs", {}).get("qvec", args[6] if args and len(args) > 6 else None)
             items.append({"q": q, "args": args, "kwargs": seen.get("kwargs", {}), "v": qvec})
@@ -70,11 +68,9 @@ def collect(bot, questions: list[dict]) -> list[dict]:
     return items
 
 
-def outcome(q: dict, blocks) -> str:
-    if q.get("expect_disagreement"):
-        hit = any(covers_sides([p.source_id for p in d.positions], q.get("sides") or []) for d in blocks)
-        return "tp" if hit else "fn"
-    return "fp" if blocks else "tn"
+def outcome(q: Question, blocks) -> str:
+    """As `python -m eval` scores the answer that shows these blocks."""
+    return disagreement_outcome(q, SimpleNamespace(disagreements=blocks))
 
 
 def prf(outcomes: list[str]) -> dict:
@@ -103,22 +99,8 @@ def run(items: list[dict], cuts: dict) -> list[list]:
 
 def on_aspect(items, chosen) -> tuple[int, int]:
     """Answers with a block whose every block is on the asked aspect."""
-    rows = [
-        (it, b) for it, b in zip(items, chosen, strict=True) if it["q"].get("disagreement_on_topic") and b
-    ]
-    return sum(all(d.aspect == it["q"]["disagreement_on_topic"] for d in b) for it, b in rows), len(rows)
-
-
-def assign_groups(items: list[dict]) -> None:
-    seeds: list = []
-    for it in items:
-        v = it.get("v")
-        g = None if v is None else next((sid for sid, sv in seeds if float(sv @ v) >= GROUP_COSINE), None)
-        if g is None:
-            g = it["q"]["id"]
-            if v is not None:
-                seeds.append((g, np.asarray(v)))
-        it["group"] = g
+    rows = [(it, b) for it, b in zip(items, chosen, strict=True) if it["q"].disagreement_on_topic and b]
+    return sum(all(d.aspect == it["q"].disagreement_on_topic for d in b) for it, b in rows), len(rows)
 
 
 def f1(codes: np.ndarray) -> float:
@@ -136,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import Settings
 
     bot = load_bot(Settings(), progress=False)
-    questions = [q for path in args.train for q in load(path) if q.get("expect_disagreement") is not None]
+    questions = [q for path in args.train for q in load_questions(path) if q.expect_disagreement is not None]
     items = collect(bot, questions)
-    assign_groups(items)
+    for it, group in zip(items, paraphrase_groups([(it["q"].id, it["v"]) for it in items]), strict=True):
+        it["group"] = group
     names = list(GRID)
     if args.show:
         for it, b in zip(items, run(items, {k: getattr(focus, k) for k in names}), strict=True):
@@ -147,9 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                 shown = [(d.aspect, d.topic, [p.source_id for p in d.positions]) for d in b]
                 print(
                     o,
-                    it["q"]["id"],
-                    it["q"]["question"],
-                    it["q"].get("disagreement_on_topic"),
+                    it["q"].id,
+                    it["q"].question,
+                    it["q"].disagreement_on_topic,
                     shown,
                     sep=" | ",
                 )
@@ -174,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     overall = max(range(len(combos)), key=lambda c: (f1(table[c]), c == at_now))
     figures = {
         "questions": len(items),
-        "with_disagreement": sum(bool(it["q"].get("expect_disagreement")) for it in items),
+        "with_disagreement": sum(bool(it["q"].expect_disagreement) for it in items),
         "cv_by_seed": cv,
         "folds_chose": {k: sorted({str(c[k]) for c in chosen}) for k in names},
         "current_cuts": now,

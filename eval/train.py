@@ -91,16 +91,26 @@ def build(bot, questions: list[dict]):
     return items
 
 
-def assign_folds(items: list[dict]) -> None:
-    """Folds of whole groups of near-identical questions (embedding cosine >= GROUP_COSINE to a group's
-    first question), so that a paraphrase of a held-out question is never in the training folds."""
+def paraphrase_groups(questions: list[tuple[str, np.ndarray | None]]) -> list[str]:
+    """Each question's group: the id of the first earlier question within GROUP_COSINE of it in the
+    embedding space, else its own id (a question without a vector is a group of its own)."""
     seeds: list[tuple[str, np.ndarray]] = []
-    for it in items:
-        v = it["s"].query.vec
-        group = next((sid for sid, sv in seeds if float(sv @ v) >= GROUP_COSINE), None)
+    out = []
+    for qid, v in questions:
+        group = None if v is None else next((sid for sid, sv in seeds if float(sv @ v) >= GROUP_COSINE), None)
         if group is None:
-            group = it["q"]["id"]
-            seeds.append((group, v))
+            group = qid
+            if v is not None:
+                seeds.append((group, np.asarray(v)))
+        out.append(group)
+    return out
+
+
+def assign_folds(items: list[dict]) -> None:
+    """Folds of whole groups of near-identical questions, so that a paraphrase of a held-out question
+    is never in the training folds."""
+    groups = paraphrase_groups([(it["q"]["id"], it["s"].query.vec) for it in items])
+    for it, group in zip(items, groups, strict=True):
         it["group"] = group
         it["fold"] = zlib.crc32(group.encode()) % FOLDS
 

@@ -126,6 +126,7 @@ def test_the_cut_search_replays_select_under_other_cuts_and_restores_them():
     """eval.disagree_train re-runs `select` with other cuts: the outcome follows the cut, and the
     module's own cuts are back afterwards (a leak would change every later answer)."""
     from eval.disagree_train import outcome, prf, run
+    from eval.questions import Question
 
     fit = focus.MIN_FIT + 0.02
     kb, dx, blocks, scored = _world([("a", "securite", False, fit, [6, None])])
@@ -137,9 +138,9 @@ def test_the_cut_search_replays_select_under_other_cuts_and_restores_them():
     tight, loose = run([item], {"SIDE_TOP_K": 5}), run([item], {"SIDE_TOP_K": 8})
     assert [len(b) for b in tight + loose] == [0, 1]
     assert {k: getattr(focus, k) for k in before} == before
-    q = {"expect_disagreement": True, "sides": [["s0"], ["s1"]]}
+    q = Question.model_construct(question="q", expect_disagreement=True, sides=[["s0"], ["s1"]])
     assert outcome(q, loose[0]) == "tp" and outcome(q, tight[0]) == "fn"
-    assert outcome({"expect_disagreement": False}, loose[0]) == "fp"
+    assert outcome(Question.model_construct(question="q", expect_disagreement=False), loose[0]) == "fp"
     assert prf(["tp", "tp", "fp", "fn"]) == {
         "precision": 0.667,
         "recall": 0.667,
