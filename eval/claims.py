@@ -64,11 +64,16 @@ def integrity(answer, kb) -> bool:
     return True
 
 
+def scored_sources(it: dict, sources: list[str]) -> list[str]:
+    """The sources whose label a claim scores: a second reader may leave out a label both readings defend."""
+    return [s for s in sources if s not in it.get("unscored", [])]
+
+
 def metrics(items: list[dict], got: list[dict[str, str]], sources: list[str]) -> dict:
     pairs = [
         (it["labels"].get(s, "ne dit rien"), g.get(s, "ne dit rien"))
         for it, g in zip(items, got, strict=True)
-        for s in sources
+        for s in scored_sources(it, sources)
     ]
     acc = sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0
     f1s = {}
@@ -118,7 +123,10 @@ def score(path: Path = DEFAULT_CLAIMS, bot=None) -> dict:
         status_ok += _status_ok(it.get("expect_status", "any"), a.status)
         words = it.get("must_say_any") or []
         must += (not words) or any(w.lower() in a.answer_markdown.lower() for w in words)
-        wrong = sum(it["labels"].get(s, "ne dit rien") != got[-1].get(s, "ne dit rien") for s in sources)
+        wrong = sum(
+            it["labels"].get(s, "ne dit rien") != got[-1].get(s, "ne dit rien")
+            for s in scored_sources(it, sources)
+        )
         rows.append(
             {
                 "id": it.get("id"),

@@ -28,7 +28,13 @@ TRAIN = (HERE / "claims_train.jsonl", HERE / "claims_train2.jsonl")  # both blin
 MODEL = HERE.parent / "bot" / "check" / "model.json"
 FOLDS = 5
 REPEATS = 3  # fold assignments the inner choice averages over
-BLIND = ("claims.jsonl", "claims_fresh.jsonl", "claims_fresh2.jsonl", "claims_fresh3.jsonl")
+BLIND = (
+    "claims.jsonl",
+    "claims_fresh.jsonl",
+    "claims_fresh2.jsonl",
+    "claims_fresh3.jsonl",
+    "claims_fresh4.jsonl",
+)
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own
 

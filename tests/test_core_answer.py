@@ -148,6 +148,6 @@ def test_a_personal_question_shows_a_precaution_without_displacing_the_best_sent
     assert best not in bot.scorer.precaution_rows  # a number of sessions answers it best
     for n in (1, 3):
         monkeypatch.setattr(bot.settings, "answer_quotes", n)
-        chosen = [i for i, _ in bot._choose(u.scored, refuse=False, personal=True)]
+        chosen = [i for i, _ in bot._choose(u.scored, refuse=False, situation=True)]
         assert chosen[0] == best  # the sentence that best answers stays first
         assert any(i in bot.scorer.precaution_rows for i in chosen)  # and a precaution is shown

@@ -111,7 +111,8 @@ def test_a_quote_across_two_passages_is_refused(kb, tmp_path):
     ]
     spanning = doc[first.end - 20 : second.start + 20]
     entries = _entries()
-    entries[0]["positions"][0] = {
+    entry = next(e for e in entries if len({p["source_id"] for p in e["positions"]}) >= 3)
+    entry["positions"][0] = {
         "source_id": "inserm",
         "stance_fr": "x",
         "stance_en": "x",

@@ -158,3 +158,27 @@ def test_the_loaded_data_matches_what_the_code_had():
 
 def test_language_data_error_is_a_value_error():
     assert issubclass(LanguageDataError, ValueError)
+
+
+def test_situation_names_only_groups_of_the_health_file(copy):
+    _edit(copy / "situation.yaml", "  - illness_fr\n", "  - illnesses_fr\n")
+    with pytest.raises(LanguageDataError, match=r"situation\.yaml: needs_person .*illnesses_fr"):
+        data.situation()
+
+
+@pytest.mark.parametrize(
+    ("question", "own"),
+    [
+        ("Quel rôle positif les exosomes jouent-ils face à certaines infections ?", False),
+        ("Chez quels patients les exosomes pourraient-ils aider la cicatrisation des plaies ?", False),
+        ("Mon père a une sclérose en plaques, peut-il tenter les exosomes ?", True),
+        ("Je suis enceinte, je peux en faire ?", True),
+        ("Les exosomes sont-ils contre-indiqués pendant la grossesse ?", True),  # pregnancy suffices
+        ("I have diabetes, can I do it?", True),
+    ],
+)
+def test_a_condition_word_alone_is_not_the_persons_own_situation(question, own):
+    from bot.answer import scope
+
+    assert scope.needs_referral(question)  # every one of them gets the referral
+    assert scope.own_situation(question) is own

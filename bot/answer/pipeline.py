@@ -149,9 +149,7 @@ class Bot:
 
     def understand(self, question: Any, history: Any = None) -> Understood | None:
         """Everything the bot reads from a question before it decides: None for rejected input.
-
-        The same function serves `ask` and the training of the relevance model.
-        """
+        The same function serves `ask` and the training of the relevance model."""
         checked = guard.check_question(question, self.settings.max_question_chars)
         if checked.error:
             return None
@@ -184,7 +182,8 @@ class Bot:
             else None
         )
         timings = {"embed": embed_ms, "retrieve": _ms(t)}
-        return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings, personal)
+        own = personal and scope.own_situation(q)
+        return Understood(q, lang, about, follow, qvec, tokens, hits, scored, timings, personal, own)
 
     def _answer(self, qid, display, q, lang, prev, t0) -> Answer:
         s = self.settings
@@ -192,7 +191,7 @@ class Bot:
         timings = u.timings
         t = time.perf_counter()
         if self.selector == "model":
-            chosen = self._choose(u.scored, refuse=s.refusal, personal=u.personal)
+            chosen = self._choose(u.scored, refuse=s.refusal, situation=u.situation)
             if not chosen:
                 # a personal health question is on topic even without a word of the domain
                 on_topic = scope.in_domain(u.about) or u.personal
@@ -284,12 +283,11 @@ class Bot:
         return [i for i, _ in scored.ranked()[:FOCUS_SENTENCES]] if scored else []
 
     def _choose(
-        self, scored: relevance.Scored, refuse: bool = True, personal: bool = False
+        self, scored: relevance.Scored, refuse: bool = True, situation: bool = False
     ) -> list[tuple[int, float]]:
         """The answering sentence first, then up to a few more that pass the quote threshold and add something.
-
-        A personal health question (`personal`) always shows the documents' best precaution for it: in
-        the model's order when it is chosen, else in place of the last further quote (never of the first)."""
+        A question on the person's own health `situation` always shows the documents' best precaution for
+        it: in the model's order when chosen, else in place of the last further quote (never the first)."""
         model = self.scorer.model
         if model is None:
             raise BotError("the relevance model is missing or stale: run `python -m eval.train`")
@@ -307,7 +305,7 @@ class Bot:
             chosen.append((i, p))
             seen.append(toks)
         cautions = self.scorer.precaution_rows  # the documents' precautions and contraindications
-        if personal and not any(i in cautions for i, _ in chosen):
+        if situation and not any(i in cautions for i, _ in chosen):
             # what the sources say about the person's situation is always shown
             best = next(((i, p) for i, p in ranked if i in cautions), None)
             if best is not None:
@@ -361,6 +359,7 @@ class Understood:
     scored: relevance.Scored | None
     timings: dict[str, float]
     personal: bool = False  # a personal health question
+    situation: bool = False  # ... about the person's own situation (scope.own_situation)
 
     @property
     def cands(self) -> list[int]:

@@ -63,6 +63,15 @@ def needs_referral(question: str) -> bool:
     return bool(HEALTH.search(question))
 
 
+_ALONE, _WITH_PERSON, _PERSON = data.situation()
+
+
+def own_situation(question: str) -> bool:
+    """The question speaks of the person's own health situation, not only of a condition the documents
+    discuss: its answer always shows the documents' precaution (bot/lang/situation.yaml)."""
+    return bool(_ALONE.search(question)) or bool(_WITH_PERSON.search(question) and _PERSON.search(question))
+
+
 class Scope:
     # Set by hand while reading the bot's results on eval/questions.jsonl: these thresholds have seen
     # the evaluation set. The e5 cosine scale is compressed.

@@ -26,8 +26,9 @@ from bot.models import Disagreement
 # --- chosen by 5-fold cross-validation (3 seeds) on the training questions only (eval/train_disagree.jsonl
 # and the expect_disagreement questions of eval/train.jsonl, train2.jsonl, train3.jsonl), by the F1 of
 # disagreement precision and recall (ASPECT_MARGIN set by the share of blocks on the asked aspect);
-# re-checked with eval/train_disagree2.jsonl by `python -m eval.disagree_train`: cuts chosen in each fold
-# do no better on the held-out folds than these; see docs/disagreements.md ---
+# re-checked with eval/train_disagree2.jsonl and train_disagree3.jsonl (478 questions) by
+# `python -m eval.disagree_train`: cuts chosen in each fold do no better on the held-out folds than
+# these; see docs/disagreements.md ---
 SIDE_TOP_K = 12  # one side of a block between sources is among the relevance model's 12 best sentences
 SELF_TOP_K = 3  # both sides of a document contradicting itself are among its 3 best
 MIN_FIT = 0.83  # ... and the question's cosine to the entry's "topic : summary" (query mode) is at least this

@@ -226,6 +226,26 @@ def health() -> re.Pattern:
     return re.compile("|".join(_patterns(HERE / "health.yaml").values()), re.IGNORECASE)
 
 
+class Situation(_Strict):
+    needs_person: list[str]
+    person: Pieces
+
+
+@lru_cache(maxsize=1)
+def situation() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """A question about the person's own health situation (situation.yaml): (health cues that suffice
+    alone, cues that need a person, the person)."""
+    path = HERE / "situation.yaml"
+    s = _validate(path, Situation, _yaml(path))
+    groups = _patterns(HERE / "health.yaml")
+    unknown = [g for g in s.needs_person if g not in groups]
+    if unknown:
+        raise LanguageDataError(f"{_name(path)}: needs_person names no group of health.yaml: {unknown}")
+    alone = "|".join(v for k, v in groups.items() if k not in s.needs_person)
+    with_person = "|".join(groups[k] for k in s.needs_person)
+    return tuple(re.compile(x, re.IGNORECASE) for x in (alone, with_person, "|".join(s.person)))
+
+
 class Conversation(_Strict):
     leading: Pieces
     aspect_only: list[str]
@@ -326,6 +346,7 @@ def load_all() -> None:
     domain_words()
     lexicon()
     health()
+    situation()
     conversation()
     source_names()
     areas()

@@ -67,7 +67,7 @@ def test_citation_opens_in_a_popover_with_keyboard_and_focus_return(branded, pag
     ask_timed(page, "Les exosomes sont-ils bien tolérés ?")
     assert not axe(page), "answer"
     turn = page.locator("#transcript article.turn").last
-    marker = turn.locator(".ans-body .cite-marker").first
+    marker = turn.locator(".cite-marker").first
     target = marker.get_attribute("data-target")
     marker.focus()
     page.keyboard.press("Enter")
@@ -166,7 +166,7 @@ def test_the_interface_is_fully_english_and_the_quotes_stay_french(branded, page
     assert dates and not any(m in dates for m in months_fr), dates
     quotes = turn.locator("q.quote")
     assert quotes.count() >= 1 and all(q.get_attribute("lang") == "fr" for q in quotes.all())
-    turn.locator(".ans-body .cite-marker").first.click()
+    turn.locator(".cite-marker").first.click()
     pop = page.locator(".cite-pop")
     assert pop.get_attribute("lang") == "en" and pop.locator(".doc-text").get_attribute("lang") == "fr"
     assert pop.locator(".pop-close").get_attribute("aria-label") == "Close"

@@ -16,7 +16,7 @@ def test_answer_with_citations_passage_and_document_view(server, page_rec):
     assert "pas un avis médical" in page.locator(".med-note").inner_text()
     ask(page, "Les exosomes sont-ils bien tolérés ?")
     turn = page.locator("#transcript article.turn").last
-    markers = turn.locator(".ans-body .cite-marker")
+    markers = turn.locator(".cite-marker")
     assert markers.count() >= 1
     assert turn.locator("details.cite").count() >= 1
     badge = turn.locator("details.cite .badge").first
