@@ -39,7 +39,6 @@ TRAIN_FILES = tuple(
     for n in ("train_disagree", "train_disagree2", "train_disagree3", "train", "train2", "train3", "train4")
 )
 FOLDS, REPEATS = 5, 3
-BETA = 1.0  # the cuts maximise F-beta of disagreement precision and recall (see above)
 GRID = {
     "SIDE_TOP_K": (1, 2, 3, 5, 8, 12, 16),
     "SELF_TOP_K": (2, 3),
@@ -82,7 +81,6 @@ def prf(outcomes: list[str]) -> dict:
         "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
         "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
         "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0,
-        "f0.5": round(1.25 * tp / (1.25 * tp + 0.25 * fn + fp), 3) if tp else 0.0,
         "tp": tp,
         "fp": fp,
         "fn": fn,
@@ -107,10 +105,9 @@ def on_aspect(items, chosen) -> tuple[int, int]:
     return sum(all(d.aspect == it["q"].disagreement_on_topic for d in b) for it, b in rows), len(rows)
 
 
-def fbeta(codes: np.ndarray) -> float:
+def f1(codes: np.ndarray) -> float:
     tp, fp, fn = ((codes == k).sum() for k in (0, 1, 2))
-    b2 = BETA**2
-    return (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp + fp + fn else 1.0
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         fold = np.array([zlib.crc32(f"{seed}:{it['group']}".encode()) % FOLDS for it in items])
         held = np.empty(len(items), dtype=int)
         for k in range(FOLDS):
-            best = max(range(len(combos)), key=lambda c: (fbeta(table[c][fold != k]), c == at_now))
+            best = max(range(len(combos)), key=lambda c: (f1(table[c][fold != k]), c == at_now))
             chosen.append(combos[best])
             held[fold == k] = table[best][fold == k]
         cv.append(prf([list(code)[c] for c in held]))
-    overall = max(range(len(combos)), key=lambda c: (fbeta(table[c]), c == at_now))
+    overall = max(range(len(combos)), key=lambda c: (f1(table[c]), c == at_now))
     figures = {
         "questions": len(items),
         "with_disagreement": sum(bool(it["q"].expect_disagreement) for it in items),

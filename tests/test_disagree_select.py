@@ -145,7 +145,6 @@ def test_the_cut_search_replays_select_under_other_cuts_and_restores_them():
         "precision": 0.667,
         "recall": 0.667,
         "f1": 0.667,
-        "f0.5": 0.667,
         "tp": 2,
         "fp": 1,
         "fn": 1,

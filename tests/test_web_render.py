@@ -398,3 +398,17 @@ def test_claim_check_rows_are_an_escaped_table_with_labels_badges_and_marked_quo
     assert 'data-target="t0-c1"' in ins.split("</tr>")[0] and "<q" not in cli.split("</tr>")[0]
     assert 'data-label="ne dit rien">says nothing<' in cli and "interest-sells" in cli and "Sells it" in cli
     assert table.count("<tr") == 3 and 'scope="row"' in ins.split("</tr>")[0]
+
+
+def test_an_answer_whose_quotes_are_all_in_the_side_by_side_is_not_drawn_twice():
+    """The question is the disputed point: the block carries the quotes, and the answer's Markdown (which
+    writes the block out too) is not drawn under it as a body."""
+    a = answered()
+    a.statements = [
+        Statement(kind="framing", text="Les sources ne sont pas d'accord", section="disagreement"),
+        Statement(kind="quote", text="mal connus", citations=["inserm#1"], section="disagreement"),
+    ]
+    a.answer_markdown = "### ⚖️ Les sources ne sont pas d'accord\n\n**tolérance** — « mal connus » [1]"
+    html = render_answer(a, 0, SOURCES, DOCS, "fr")
+    assert 'class="disagree"' in html and 'class="cite-marker"' in html
+    assert 'class="ans-body"' not in html and "###" not in html

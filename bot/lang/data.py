@@ -227,7 +227,7 @@ def health() -> re.Pattern:
 
 
 class Situation(_Strict):
-    needs_person: list[str]
+    needs_person: Annotated[list[str], Field(min_length=1)]
     person: Pieces
 
 
@@ -241,6 +241,8 @@ def situation() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     unknown = [g for g in s.needs_person if g not in groups]
     if unknown:
         raise LanguageDataError(f"{_name(path)}: needs_person names no group of health.yaml: {unknown}")
+    if set(s.needs_person) >= set(groups):
+        raise LanguageDataError(f"{_name(path)}: needs_person lists every group: none would count alone")
     alone = "|".join(v for k, v in groups.items() if k not in s.needs_person)
     with_person = "|".join(groups[k] for k in s.needs_person)
     return tuple(re.compile(x, re.IGNORECASE) for x in (alone, with_person, "|".join(s.person)))

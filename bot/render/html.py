@@ -277,7 +277,8 @@ def render_answer(
         body = check_body_html(answer, turn, marks, sources, lang, pharmacy)
     else:
         body = _statements_html(answer, turn, marks, names, lang, pharmacy)
-        body = body or _plain_html(answer.answer_markdown)
+        if not body and not (answer.disagreements and answer.statements):
+            body = _plain_html(answer.answer_markdown)  # an answer without statements: its text as written
     parts: list[str] = []
     examples = chips(answer.suggestions or messages("examples", lang)[:3], lang)
     if answer.status == "rejected_input":
@@ -290,7 +291,7 @@ def render_answer(
             covers = message("coverage", lang)
             body = f'<p class="refusal-title">{esc(title)}</p><p class="covers">{esc(covers)}</p>'
         parts.append(f'<div class="refusal" role="note">{body}{examples}</div>')
-    else:
+    elif body:  # an answer whose quotes are all in the side-by-side has no body of its own
         parts.append(f'<div class="ans-body">{body}</div>')
     blocks = [_disagreement_html(d, turn, marks, sources, lang) for d in answer.disagreements]
     if leads_with_disagreement(answer) and parts:
