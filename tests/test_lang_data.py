@@ -175,6 +175,8 @@ def test_situation_names_only_groups_of_the_health_file(copy):
         ("Je suis enceinte, je peux en faire ?", True),
         ("Les exosomes sont-ils contre-indiqués pendant la grossesse ?", True),  # pregnancy suffices
         ("I have diabetes, can I do it?", True),
+        ("Les exosomes sont-ils prescrits par un médecin ?", False),
+        ("J'ai accouché il y a huit mois, mes cheveux tombent : les exosomes ?", True),
     ],
 )
 def test_a_condition_word_alone_is_not_the_persons_own_situation(question, own):
