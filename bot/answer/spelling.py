@@ -43,6 +43,8 @@ class Speller:
         for f in words:
             if len(f) >= 4:
                 self.by_letter.setdefault(f[0], []).append(f)
+        for lang in ("fr", "en"):  # load the word-frequency lists now, not in the first question's time
+            zipf_frequency("exosome", lang)
 
     def repair(self, text: str, lang: str) -> str:
         """The question with its chat spellings, glued elisions and misspelt document words repaired."""
