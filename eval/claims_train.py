@@ -1,7 +1,7 @@
 """Fit the claim check's label model by cross-validation on the training claims only.
 
-The training claims are eval/claims_train.jsonl and eval/claims_train2.jsonl,
-folded together. The bot reads each claim once (`bot.check.read`: parts, each
+The training claims are eval/claims_train.jsonl, claims_train2.jsonl and
+claims_train3.jsonl (222 claims, each set written blind for training), folded together. The bot reads each claim once (`bot.check.read`: parts, each
 source's readings, its best relevance-model probability, the model's features);
 the softmax (`bot.check.model`) is then fitted offline. Its penalty is chosen by
 5-fold CV log-loss, then a shift of "contredit"'s log-odds by the CV objective
@@ -24,7 +24,7 @@ import numpy as np
 from eval.claims import load, metrics
 
 HERE = Path(__file__).resolve().parent
-TRAIN = (HERE / "claims_train.jsonl", HERE / "claims_train2.jsonl")  # both blind training sets
+TRAIN = tuple(HERE / f"claims_train{n}.jsonl" for n in ("", "2", "3"))  # the blind training sets
 MODEL = HERE.parent / "bot" / "check" / "model.json"
 FOLDS = 5
 REPEATS = 3  # fold assignments the inner choice averages over
@@ -34,6 +34,7 @@ BLIND = (
     "claims_fresh2.jsonl",
     "claims_fresh3.jsonl",
     "claims_fresh4.jsonl",
+    "claims_fresh5.jsonl",
 )
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own
@@ -183,9 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     from bot.settings import Settings
 
     ap = argparse.ArgumentParser(prog="python -m eval.claims_train", description=__doc__.splitlines()[0])
-    ap.add_argument("--file", type=Path, action="append", help="a training file (repeatable); default: both")
     ap.add_argument(
-        "--write", action="store_true", help="write bot/check/model.json, fitted on both training files"
+        "--file", type=Path, action="append", help="a training file (repeatable); default: all three"
+    )
+    ap.add_argument(
+        "--write", action="store_true", help="write bot/check/model.json, fitted on the training files"
     )
     args = ap.parse_args(argv)
     files = args.file or list(TRAIN)
