@@ -26,6 +26,7 @@ EVAL_SETS = (
     "questions_fresh5.jsonl",
     "questions_fresh6.jsonl",
     "questions_fresh7.jsonl",
+    "questions_fresh8.jsonl",
 )
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
