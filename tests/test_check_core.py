@@ -131,3 +131,29 @@ def test_training_and_blind_claims_share_no_near_duplicate():
         if _jaccard(tb, eb) >= NEAR
     ]
     assert len(train) >= 220 and clashes == []
+
+
+def test_a_claim_no_source_is_labelled_on_is_refused_only_when_ask_refuses(bot):
+    """A refusal says the documents do not address the point: the check says it only when the relevance
+    model's answer-or-refuse decision refuses the claim too; otherwise it quotes the closest passages,
+    verbatim, every row left "ne dit rien"."""
+    from bot.check import decide, predict, read
+    from bot.lang.text import detect_language
+    from eval.claims_train import TRAIN
+
+    seen = {"answered": 0, "refused": 0}
+    for claim in (c["claim"] for f in TRAIN for c in load(f)):
+        r = read(bot, claim, detect_language(claim))
+        if decide(bot.kb, claim, r, predict(r)):
+            continue
+        a = check(bot, claim)
+        answers = bool(bot._choose(r.u.scored, situation=r.u.situation))
+        seen["answered" if answers else "refused"] += 1
+        assert (a.status == "answered") == answers, claim
+        if answers:
+            assert a.checks and all(row.label == "ne dit rien" for c in a.checks for row in c.rows)
+            quotes = [s for s in a.statements if s.kind == "quote"]
+            assert quotes and all(
+                _norm(s.text) in _norm(bot.kb.passages[s.citations[0]].text) for s in quotes
+            )
+    assert seen["answered"] and seen["refused"]

@@ -412,3 +412,44 @@ def test_an_answer_whose_quotes_are_all_in_the_side_by_side_is_not_drawn_twice()
     html = render_answer(a, 0, SOURCES, DOCS, "fr")
     assert 'class="disagree"' in html and 'class="cite-marker"' in html
     assert 'class="ans-body"' not in html and "###" not in html
+
+
+def test_a_check_no_source_is_labelled_on_shows_its_quotes_not_empty_tables():
+    """Rows all "ne dit rien" and no row quote: the closest passages are drawn as an answer's quotes."""
+    from bot.models import Check, CheckRow
+
+    a = answered().model_copy(
+        update={
+            "disagreements": [],
+            "checks": [
+                Check(
+                    aspect="securite",
+                    part="sans risque",
+                    topic="la sécurité",
+                    rows=[CheckRow(source_id=sid, label="ne dit rien") for sid in SOURCES],
+                )
+            ],
+        }
+    )
+    html = render_answer(a, 0, SOURCES, DOCS)
+    assert "Leur efficacité n&#x27;est pas prouvée." in html or "Leur efficacité n'est pas prouvée." in html
+    assert "<table" not in html
+    with_row = a.model_copy(
+        update={
+            "checks": [
+                a.checks[0].model_copy(
+                    update={
+                        "rows": [
+                            CheckRow(
+                                source_id="inserm",
+                                label="contredit",
+                                passage_id="inserm#1",
+                                quote="Leur efficacité n'est pas prouvée.",
+                            )
+                        ]
+                    }
+                )
+            ]
+        }
+    )
+    assert "<table" in render_answer(with_row, 0, SOURCES, DOCS)

@@ -19,7 +19,7 @@ import numpy as np
 from bot import disagree
 from bot.answer import guard, scope
 from bot.answer.pipeline import _clean_id, _ms
-from bot.check.compose import compose
+from bot.check.compose import compose, nearest
 from bot.check.label import SILENT, Label, label_part, speaks
 from bot.check.model import LABELS, SoftmaxModel, features, model
 from bot.check.split import GENERAL, Part, split
@@ -133,10 +133,17 @@ def _check(bot, qid, display, q, lang, t0) -> Answer:
     kept = decide(bot.kb, q, r, predict(r))
     timings["check"] = _ms(t)
     if not kept:
-        on_topic = scope.in_domain(q) or scope.needs_referral(q) or bool(r.parts)
-        status = "not_in_sources" if on_topic else "out_of_scope"
-        return bot._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
-    statements, citations, checks = compose(bot.kb, [p for p, _ in kept], [lab for _, lab in kept], lang)
+        # the answer-or-refuse decision of `ask`, on the same reading: a refusal only when it refuses too
+        ok = u.scored is not None and bot.scorer.model is not None
+        chosen = bot._choose(u.scored, refuse=bot.settings.refusal, situation=u.situation) if ok else []
+        if not chosen:
+            on_topic = scope.in_domain(q) or scope.needs_referral(q) or bool(r.parts)
+            status = "not_in_sources" if on_topic else "out_of_scope"
+            return bot._refusal(qid, display, lang, status, u.qvec, q, u.hits, timings, t0)
+        parts = r.parts or [Part(GENERAL, q, "general")]
+        statements, citations, checks = nearest(bot.kb, parts, chosen, lang, u.scored.query.atype)
+    else:
+        statements, citations, checks = compose(bot.kb, [p for p, _ in kept], [lab for _, lab in kept], lang)
     answer = bot._finish(
         qid, display, lang, "answered", q, statements, u.hits, timings, t0, citations=citations
     )

@@ -6,7 +6,8 @@ kind, whether they sell the treatment); it never calls the claim true or false.
 
 from __future__ import annotations
 
-from bot.answer.compose import Citations
+from bot.answer import relevance
+from bot.answer.compose import Citations, compose_ranked
 from bot.check.label import SILENT, Label
 from bot.check.split import Part, cues
 from bot.disagree import detect
@@ -85,4 +86,33 @@ def compose(kb, parts: list[Part], labelled: list[dict[str, Label]], lang: str):
                 aspect=part.aspect, part=part.text, topic=topic(part, lg), claim_value=part.value, rows=rows
             )
         )
+    return statements, cites.list(), checks
+
+
+def nearest(kb, parts: list[Part], chosen: list[tuple[int, float]], lang: str, atype):
+    """No source labelled, yet the relevance model would answer the claim as a question: its quotes,
+    said to be the documents' closest passages, and every row "ne dit rien" (the labels stay as read)
+    rather than a refusal that would tell the reader the documents never touch the point."""
+    lg = "en" if lang == "en" else "fr"
+    cites = Citations(kb, lg)
+    statements = [Statement(kind="framing", text=cues()["nearest"][lg])]
+    statements += compose_ranked(kb, chosen, lg, cites, lambda text: relevance.answer_spans(text, atype))
+    checks = [
+        Check(
+            aspect=part.aspect,
+            part=part.text,
+            topic=topic(part, lg),
+            claim_value=part.value,
+            rows=[
+                CheckRow(
+                    source_id=sid,
+                    label=SILENT,
+                    source_label=src.kind_label(lg),
+                    sells_treatment=src.sells_treatment,
+                )
+                for sid, src in kb.sources.items()
+            ],
+        )
+        for part in parts
+    ]
     return statements, cites.list(), checks

@@ -40,6 +40,7 @@ class CheckData(_Strict):
     and_: FrEn = Field(alias="and")
     on_part: FrEn
     intro: FrEn
+    nearest: FrEn
     row: FrEn
     row_value: FrEn
     legal_forbidden: Regex

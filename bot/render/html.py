@@ -271,7 +271,9 @@ def render_answer(
     """One bot message: text with markers, disagreement block, refusal help, referral, sources."""
     marks = markers(answer)
     names = {c.passage_id: source_name(c.source_id, c.source_label, sources, lang) for c in answer.citations}
-    if answer.checks:  # a checked claim: its rows as tables (that module draws on this one)
+    # a checked claim: its rows as tables (that module draws on this one); a check no source is labelled
+    # on quotes the closest passages as an answer does, its rows all "ne dit rien"
+    if any(r.quote for c in answer.checks for r in c.rows):
         from bot.render.check_html import check_body_html
 
         body = check_body_html(answer, turn, marks, sources, lang, pharmacy)
