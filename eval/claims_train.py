@@ -35,6 +35,7 @@ BLIND = (
     "claims_fresh3.jsonl",
     "claims_fresh4.jsonl",
     "claims_fresh5.jsonl",
+    "claims_fresh6.jsonl",
 )
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own
