@@ -1,7 +1,8 @@
 """Fit the claim check's label model by cross-validation on the training claims only.
 
 The training claims are eval/claims_train.jsonl, claims_train2.jsonl and
-claims_train3.jsonl (222 claims, each set written blind for training), folded together. The bot reads each claim once (`bot.check.read`: parts, each
+claims_train3.jsonl (222 claims, each set written blind for training), folded
+together. The bot reads each claim once (`bot.check.read`: parts, each
 source's readings, its best relevance-model probability, the model's features);
 the softmax (`bot.check.model`) is then fitted offline. Its penalty is chosen by
 5-fold CV log-loss, then a shift of "contredit"'s log-odds by the CV objective

@@ -61,13 +61,7 @@ def compose(kb, parts: list[Part], labelled: list[dict[str, Label]], lang: str):
         statements.append(Statement(kind="framing", text=head + framing(kb, labels, lg)))
         for sid, src in kb.sources.items():
             lab = labels[sid]
-            row = CheckRow(
-                source_id=sid,
-                label=lab.label,
-                source_label=src.kind_label(lg),
-                sells_treatment=src.sells_treatment,
-                value=lab.value,
-            )
+            row = _row(sid, src, lab, lg)
             if lab.label != SILENT and lab.row is not None:
                 s = kb.sentences[lab.row]
                 row.passage_id, row.quote = s.passage_id, s.text
@@ -81,12 +75,23 @@ def compose(kb, parts: list[Part], labelled: list[dict[str, Label]], lang: str):
                 cites.cite(s.passage_id, lab.rel, highlight=s.text)
                 statements.append(Statement(kind="quote", text=s.text, citations=[s.passage_id]))
             rows.append(row)
-        checks.append(
-            Check(
-                aspect=part.aspect, part=part.text, topic=topic(part, lg), claim_value=part.value, rows=rows
-            )
-        )
+        checks.append(_check(part, rows, lg))
     return statements, cites.list(), checks
+
+
+def _row(sid: str, src, lab: Label, lg: str) -> CheckRow:
+    """One source's row, before its quote: its label, kind, commercial interest and stated value."""
+    return CheckRow(
+        source_id=sid,
+        label=lab.label,
+        source_label=src.kind_label(lg),
+        sells_treatment=src.sells_treatment,
+        value=lab.value,
+    )
+
+
+def _check(part: Part, rows: list[CheckRow], lg: str) -> Check:
+    return Check(aspect=part.aspect, part=part.text, topic=topic(part, lg), claim_value=part.value, rows=rows)
 
 
 def nearest(kb, parts: list[Part], chosen: list[tuple[int, float]], lang: str, atype):
@@ -97,22 +102,6 @@ def nearest(kb, parts: list[Part], chosen: list[tuple[int, float]], lang: str, a
     cites = Citations(kb, lg)
     statements = [Statement(kind="framing", text=cues()["nearest"][lg])]
     statements += compose_ranked(kb, chosen, lg, cites, lambda text: relevance.answer_spans(text, atype))
-    checks = [
-        Check(
-            aspect=part.aspect,
-            part=part.text,
-            topic=topic(part, lg),
-            claim_value=part.value,
-            rows=[
-                CheckRow(
-                    source_id=sid,
-                    label=SILENT,
-                    source_label=src.kind_label(lg),
-                    sells_treatment=src.sells_treatment,
-                )
-                for sid, src in kb.sources.items()
-            ],
-        )
-        for part in parts
-    ]
+    silent = Label(SILENT)
+    checks = [_check(p, [_row(sid, src, silent, lg) for sid, src in kb.sources.items()], lg) for p in parts]
     return statements, cites.list(), checks
