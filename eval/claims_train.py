@@ -25,7 +25,7 @@ import numpy as np
 from eval.claims import load, metrics
 
 HERE = Path(__file__).resolve().parent
-TRAIN = tuple(HERE / f"claims_train{n}.jsonl" for n in ("", "2", "3"))  # the blind training sets
+TRAIN = tuple(HERE / f"claims_train{n}.jsonl" for n in ("", "2", "3", "4"))  # the blind training sets
 MODEL = HERE.parent / "bot" / "check" / "model.json"
 FOLDS = 5
 REPEATS = 3  # fold assignments the inner choice averages over
@@ -37,6 +37,7 @@ BLIND = (
     "claims_fresh4.jsonl",
     "claims_fresh5.jsonl",
     "claims_fresh6.jsonl",
+    "claims_fresh7.jsonl",
 )
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own
@@ -89,8 +90,6 @@ def fit_model(X, y, l2: float, shift: float):
     from bot.check.model import FEATURES, LABELS, SoftmaxModel, fit_softmax
 
     W, b, mean, scale = fit_softmax(X, y, l2)
-    b = b.copy()
-    b[LABELS.index("contredit")] += shift
     return SoftmaxModel(
         features=list(FEATURES),
         labels=list(LABELS),
@@ -99,6 +98,7 @@ def fit_model(X, y, l2: float, shift: float):
         weights=W.tolist(),
         bias=b.tolist(),
         l2=l2,
+        contredit_shift=shift,
     )
 
 

@@ -36,7 +36,16 @@ from eval.train import paraphrase_groups
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_FILES = tuple(
     ROOT / "eval" / f"{n}.jsonl"
-    for n in ("train_disagree", "train_disagree2", "train_disagree3", "train", "train2", "train3", "train4")
+    for n in (
+        "train_disagree",
+        "train_disagree2",
+        "train_disagree3",
+        "train",
+        "train2",
+        "train3",
+        "train4",
+        "train5",
+    )
 )
 FOLDS, REPEATS = 5, 3
 GRID = {

@@ -12,7 +12,6 @@ are quoted and in what order.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from bot.answer.lexicon import covered, maps_to_documents
 from bot.answer.logistic import Logistic
 from bot.answer.retrieve import Hit
 from bot.answer.scope import in_domain
-from bot.answer.spelling import TYPO_SIMILARITY, TYPO_ZIPF
+from bot.answer.spelling import misspelling_of
 from bot.answer.usable import refers_back, usable
 from bot.answer.vocab import GENERIC
 from bot.lang import data
@@ -173,10 +172,8 @@ class Scorer:
         if not toks or all(self._known(t) for t in toks):
             return 0.0
         z = zipf_frequency(word, lang)
-        if lang == "fr" and z < TYPO_ZIPF:
-            f = fold(word)
-            if difflib.get_close_matches(f, self.doc_words.get(f[0], []), n=1, cutoff=TYPO_SIMILARITY):
-                return 0.0  # a misspelt document word
+        if lang == "fr" and misspelling_of(fold(word), z, self.doc_words):
+            return 0.0  # a misspelt document word
         return float(np.clip(1.0 - z / 6.0, 0.0, 1.0))
 
     def _known(self, token: str) -> bool:

@@ -70,9 +70,18 @@ class SoftmaxModel(BaseModel):
     weights: list[list[float]]  # (labels, features)
     bias: list[float]
     l2: float
+    # added to "contredit"'s log-odds, chosen by cross-validation: a wrong "contredit" is the costliest
+    # error; a value outside the source's own range, or an origin it says is otherwise, is read exactly
+    # and is spared the shift
+    contredit_shift: float = 0.0
 
     def proba(self, X: np.ndarray) -> np.ndarray:
-        return softmax_proba(X, np.asarray(self.weights), np.asarray(self.bias), self.mean, self.scale)
+        X = np.atleast_2d(X)
+        b = np.asarray(self.bias) + np.zeros((len(X), 1))
+        if self.contredit_shift:
+            inexact = X[:, self.features.index("exact_contra")] == 0
+            b[inexact, self.labels.index(CONTRA)] += self.contredit_shift
+        return softmax_proba(X, np.asarray(self.weights), b, self.mean, self.scale)
 
 
 def softmax_proba(X, W, b, mean, scale) -> np.ndarray:
