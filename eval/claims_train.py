@@ -25,7 +25,7 @@ import numpy as np
 from eval.claims import load, metrics
 
 HERE = Path(__file__).resolve().parent
-TRAIN = tuple(HERE / f"claims_train{n}.jsonl" for n in ("", "2", "3", "4"))  # the blind training sets
+TRAIN = tuple(HERE / f"claims_train{n}.jsonl" for n in ("", "2", "3", "4", "5"))  # the blind training sets
 MODEL = HERE.parent / "bot" / "check" / "model.json"
 FOLDS = 5
 REPEATS = 3  # fold assignments the inner choice averages over
@@ -38,6 +38,7 @@ BLIND = (
     "claims_fresh5.jsonl",
     "claims_fresh6.jsonl",
     "claims_fresh7.jsonl",
+    "claims_fresh8.jsonl",
 )
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own

@@ -45,6 +45,7 @@ TRAIN_FILES = tuple(
         "train3",
         "train4",
         "train5",
+        "train6",
     )
 )
 FOLDS, REPEATS = 5, 3

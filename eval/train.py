@@ -1,6 +1,6 @@
 """Fit the sentence-relevance model on the training set and choose its thresholds by cross-validation.
 
-`python -m eval.train` reads `eval/train.jsonl` to `eval/train5.jsonl`
+`python -m eval.train` reads `eval/train.jsonl` to `eval/train6.jsonl`
 (questions written blind for training, with the sentences that answer them),
 builds every (question, candidate sentence) pair the bot would score, labels a
 pair 1 when the sentence is one of the question's gold sentences, fits a
@@ -35,7 +35,9 @@ from bot.lang.text import fold, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "eval" / "train.jsonl"
-TRAIN_FILES = tuple(ROOT / "eval" / f"{n}.jsonl" for n in ("train", "train2", "train3", "train4", "train5"))
+TRAIN_FILES = tuple(
+    ROOT / "eval" / f"{n}.jsonl" for n in ("train", "train2", "train3", "train4", "train5", "train6")
+)
 FOLDS = 5
 SENTENCE_L2 = (30.0, 100.0, 300.0, 1000.0)  # penalty grids, chosen by cross-validation
 QUESTION_L2 = (10.0, 30.0, 100.0, 300.0, 1000.0)

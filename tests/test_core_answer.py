@@ -92,11 +92,6 @@ def test_on_topic_but_not_covered(bot):
     assert ans.status in ("not_in_sources", "answered")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression: the model refitted with train5.jsonl answers it (answerable 0.46, threshold 0.34 "
-    "chosen by CV status accuracy); the previous model refused it (threshold 0.47); see README, near-misses",
-)
 def test_a_disease_the_documents_never_name_is_not_in_sources(bot):
     ans = bot.ask("Les exosomes soignent-ils la sclérose latérale amyotrophique ?")
     assert ans.status == "not_in_sources", ans.answer_markdown

@@ -14,6 +14,7 @@ TRAIN2 = ROOT / "eval" / "train2.jsonl"
 TRAIN3 = ROOT / "eval" / "train3.jsonl"
 TRAIN4 = ROOT / "eval" / "train4.jsonl"
 TRAIN5 = ROOT / "eval" / "train5.jsonl"
+TRAIN6 = ROOT / "eval" / "train6.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
 TRAIN_DISAGREE2 = ROOT / "eval" / "train_disagree2.jsonl"
 TRAIN_DISAGREE3 = ROOT / "eval" / "train_disagree3.jsonl"
@@ -29,6 +30,7 @@ EVAL_SETS = (
     "questions_fresh7.jsonl",
     "questions_fresh8.jsonl",
     "questions_fresh9.jsonl",
+    "questions_fresh10.jsonl",
 )
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
@@ -65,7 +67,17 @@ def test_second_training_set_is_mostly_answerable_and_names_its_sentences():
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
     train = [
         (q.id, _bag(q.question))
-        for f in (TRAIN, TRAIN2, TRAIN3, TRAIN4, TRAIN5, TRAIN_DISAGREE, TRAIN_DISAGREE2, TRAIN_DISAGREE3)
+        for f in (
+            TRAIN,
+            TRAIN2,
+            TRAIN3,
+            TRAIN4,
+            TRAIN5,
+            TRAIN6,
+            TRAIN_DISAGREE,
+            TRAIN_DISAGREE2,
+            TRAIN_DISAGREE3,
+        )
         for q in load_questions(f)
     ]
     clashes = []

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bot.answer import logistic, relevance
-from bot.lang.text import is_verbatim
+from bot.lang.text import fold, is_verbatim
 from bot.settings import Settings
 
 
@@ -52,6 +52,41 @@ def test_answer_spans_mark_what_the_question_asks_for():
     t2 = "Les exosomes sont de minuscules vésicules de 50 à 150 nanomètres de diamètre."
     assert any("150 nanomètres" in t2[s:e] for s, e in relevance.answer_spans(t2, size))
     assert relevance.answer_spans(text, None) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Qui a inventé le terme « science-ploitation » ?", "who"),
+        ("Un chercheur a inventé un mot : qui est-ce ?", "who"),
+        ("Who coined the term?", "who"),
+        ("Quel est le compte Instagram de la dermatologue qui a écrit l'article ?", None),  # relative "qui"
+        ("Qu'est-ce qui entretient l'inflammation ?", None),
+        ("Et les résultats, ils arrivent quand ?", "duration"),
+        ("Quand la clinique préconise-t-elle des séances de rappel ?", "duration"),
+        ("Je peux quand même faire ma séance ?", None),  # "quand même"
+        ("En quelle année les exosomes ont-ils été décrits ?", "date"),
+        ("Quels exosomes ont le plus gros potentiel ?", None),  # "gros" is not a size
+        ("How much smaller than a hair is an exosome?", "size"),
+        ("How much is it?", "price"),
+    ],
+)
+def test_question_type_reads_the_question_word_not_the_relative_or_the_conjunction(question, expected):
+    t = relevance.question_type(fold(question))
+    assert (t.name if t else None) == expected
+
+
+@pytest.mark.unit
+def test_sentence_types_find_a_name_and_a_purpose_in_the_documents_wording():
+    who = relevance.question_type("qui a cree ce mot ?")
+    text = (
+        "Spécialiste de la désinformation en santé, le professeur canadien Timothy Caulfield a créé un mot."
+    )
+    assert [text[s:e] for s, e in relevance.answer_spans(text, who)] == ["Timothy Caulfield"]
+    why = relevance.question_type("pourquoi une creme ?")
+    t2 = "Le praticien applique ensuite une crème anesthésiante pour limiter l’inconfort pendant l’intervention."
+    assert relevance.answer_spans(t2, why)
 
 
 @pytest.mark.slow
