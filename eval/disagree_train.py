@@ -46,6 +46,7 @@ TRAIN_FILES = tuple(
         "train4",
         "train5",
         "train6",
+        "train7",
     )
 )
 FOLDS, REPEATS = 5, 3

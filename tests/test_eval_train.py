@@ -15,6 +15,7 @@ TRAIN3 = ROOT / "eval" / "train3.jsonl"
 TRAIN4 = ROOT / "eval" / "train4.jsonl"
 TRAIN5 = ROOT / "eval" / "train5.jsonl"
 TRAIN6 = ROOT / "eval" / "train6.jsonl"
+TRAIN7 = ROOT / "eval" / "train7.jsonl"
 TRAIN_DISAGREE = ROOT / "eval" / "train_disagree.jsonl"
 TRAIN_DISAGREE2 = ROOT / "eval" / "train_disagree2.jsonl"
 TRAIN_DISAGREE3 = ROOT / "eval" / "train_disagree3.jsonl"
@@ -31,6 +32,7 @@ EVAL_SETS = (
     "questions_fresh8.jsonl",
     "questions_fresh9.jsonl",
     "questions_fresh10.jsonl",
+    "questions_fresh11.jsonl",
 )
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
@@ -74,6 +76,7 @@ def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question():
             TRAIN4,
             TRAIN5,
             TRAIN6,
+            TRAIN7,
             TRAIN_DISAGREE,
             TRAIN_DISAGREE2,
             TRAIN_DISAGREE3,

@@ -163,7 +163,7 @@ class Bot:
         t = time.perf_counter()
         q = self.speller.repair(q, lang)  # searched in the documents' spelling; shown as asked
         qvec = self.embedder.query(q)
-        tokens = content_tokens(q)
+        tokens = asked = content_tokens(q)
         follow = prev is not None and conversation.is_elliptical(q, tokens)
         if follow:
             prev = self.speller.repair(prev, lang)
@@ -174,9 +174,10 @@ class Bot:
         hits = self.retriever.search(qvec, lexicon.expand(tokens), s.retrieval_mode, s.top_k)
         about = f"{prev} {q}" if follow else q
         personal = scope.needs_referral(q)  # read from the question itself, never from the history
-        # the scorer also tells the disagreement detector what the question is about, whatever the selector
+        # the scorer also tells the disagreement detector what the question is about, whatever the selector;
+        # a follow-up is scored on its own words ("Et pour les cheveux ?"), framed by qvec and the hits
         scored = (
-            self.scorer.score(about, qvec, tokens, lang, hits, personal=personal)
+            self.scorer.score(q, qvec, asked, lang, hits, personal=personal)
             if self.scorer.model
             or s.selector == "model"  # training reads the features even before a model exists
             else None
