@@ -40,6 +40,7 @@ BLIND = (
     "claims_fresh7.jsonl",
     "claims_fresh8.jsonl",
     "claims_fresh9.jsonl",
+    "claims_fresh10.jsonl",
 )
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty of the softmax, chosen by held-out log-loss
 SHIFT_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0)  # added to "contredit"'s log-odds: its precision counts on its own

@@ -33,6 +33,7 @@ EVAL_SETS = (
     "questions_fresh9.jsonl",
     "questions_fresh10.jsonl",
     "questions_fresh11.jsonl",
+    "questions_fresh12.jsonl",
 )
 NEAR = 0.8  # content-lemma Jaccard at which two questions count as the same question
 
