@@ -1,7 +1,11 @@
-"""Print the totals of the independent reading stored in reader.jsonl."""
+"""Print the totals of an independent reading: reader.jsonl beside this file, or the one given.
+
+`python3 totals.py [path/to/reader.jsonl]` (fresh12's reading is totalled with this script too).
+"""
 
 import json
 import os
+import sys
 
 READER_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reader.jsonl")
 
@@ -14,7 +18,7 @@ def share(part, whole):
 
 def main():
     records = []
-    with open(READER_PATH, encoding="utf-8") as handle:
+    with open(sys.argv[1] if len(sys.argv) > 1 else READER_PATH, encoding="utf-8") as handle:
         for line in handle:
             line = line.strip()
             if line:
